@@ -1,0 +1,2 @@
+from xdsl.ir import Dialect
+Mem = Dialect("mem", [], [])

@@ -1,0 +1,672 @@
+"""The `qtrain` dialect: real int8 inference and training ops for microcontrollers.
+
+Values
+------
+* Activations are tensors whose element type is `!qtrain.qi8<scale, zero_point>`:
+  int8 storage with a per-tensor affine map `real = (q - zero_point) * scale`.
+  The quantization parameters live in the *type* because they describe the value,
+  not the op: producer and every consumer see the same `(scale, zero_point)`, the
+  verifier checks agreement for free, and a rewrite that moves or clones ops
+  cannot leave a stale copy behind.
+* Parameters are module-level symbols (`qtrain.param`) holding raw data: int8
+  weights (OIHW), int32 biases, fp32 head weights. They are read inside a
+  function by `qtrain.get_param`, so a training update can later write the same
+  symbol in place (SRAM) while frozen ones stay constant (flash).
+* Per-output-channel weight scales are an *attribute* of the op that consumes the
+  weight (`w_scales` on `qtrain.conv2d`): they are constants of that op's
+  requantization arithmetic, fixed during training (SGD changes the int8
+  values, never the scales), and one per output channel is checked there.
+* Gradients and the classifier head are plain `f32` tensors.
+
+Semantics (FACTS.md section 2) and the one rounding rule
+-------------------------------------------------------
+Every rounding in this dialect is **round half to even** (IEEE-754 default
+`rint`; `torch.round`, `numpy.rint`; a single `VRINTR`/`VCVTR` on the Cortex-M7
+FPv5 unit under the default FPSCR mode). Requantization happens in IEEE single
+precision, with constants derived once from the f64 scales in the IR
+(`requant_multipliers`, `add_multipliers`), and no fused multiply-add:
+
+* conv2d:  `acc = sum((x - z_x) * W) + b` (exact int32),
+  `y = clamp(rint(f32(acc) * eff[c]) + z_y, -128, 127)`,
+  `eff[c] = f32(s_x * s_w[c] / s_y)`.
+  Padding contributes real zero, i.e. padded inputs equal `z_x`.
+* add:  `y = clamp(rint(f32(a - z_a) * m_a + f32(b - z_b) * m_b) + z_y)`,
+  `m_a = f32(s_a / s_y)`, `m_b = f32(s_b / s_y)`; products and sum in f32.
+* global_avgpool: `y = rint(sum(x) / (H * W))`, the exact quotient rounded half
+  to even (integer arithmetic; same scale and zero point in and out).
+* dequantize: `f32(q - z) * f32(s)`.
+* linear: `y = x @ W^T + b` in f32 (summation order is not specified: fp32
+  results are compared with a tolerance, integer paths bit-exactly).
+
+The reference implementation of every op is in
+`tiny_training.interpreters.qtrain`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    I32,
+    ArrayAttr,
+    BytesAttr,
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    FloatAttr,
+    IntAttr,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    StringAttr,
+    SymbolNameConstraint,
+    SymbolRefAttr,
+    TensorType,
+    UnitAttr,
+    f32,
+    i8,
+    i32,
+    i64,
+)
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAValue, TypeAttribute
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_attr_definition,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+)
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
+from xdsl.traits import HasParent, Pure, SymbolOpInterface, SymbolTable, SymbolUserOpInterface
+from xdsl.utils.exceptions import VerifyException
+
+INT8_MIN = -128
+INT8_MAX = 127
+
+
+# --------------------------------------------------------------------------- types
+
+
+@irdl_attr_definition
+class QInt8Type(ParametrizedAttribute, TypeAttribute):
+    """Per-tensor affine int8: `real = (q - zero_point) * scale`.
+
+    Example: `tensor<1x16x64x64x!qtrain.qi8<0.0235294118, -128>>`
+    (a ReLU6 output: 6/255 per step, -128 is real zero).
+    """
+
+    name = "qtrain.qi8"
+
+    scale: FloatAttr
+    zero_point: IntAttr
+
+    def __init__(self, scale: float, zero_point: int):
+        super().__init__(FloatAttr(float(scale), 64), IntAttr(int(zero_point)))
+
+    @property
+    def scale_value(self) -> float:
+        return self.scale.value.data
+
+    @property
+    def zero_point_value(self) -> int:
+        return self.zero_point.data
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string(f"<{mlir_float_literal(self.scale_value)}, {self.zero_point_value}>")
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> list[Attribute]:
+        with parser.in_angle_brackets():
+            scale = parser.parse_number()
+            parser.parse_punctuation(",")
+            zero_point = parser.parse_integer(allow_boolean=False, context_msg=" (zero point)")
+        return [FloatAttr(scale, 64), IntAttr(zero_point)]
+
+    def verify(self) -> None:
+        scale = self.scale_value
+        if not (math.isfinite(scale) and scale > 0):
+            raise VerifyException(f"qi8 scale must be finite and positive, got {scale}")
+        if not INT8_MIN <= self.zero_point_value <= INT8_MAX:
+            raise VerifyException(f"qi8 zero point must be in [-128, 127], got {self.zero_point_value}")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def mlir_float_literal(value: float) -> str:
+    """The shortest text that parses back to the same f64 and is a valid MLIR
+    float literal (which needs a `.` before any exponent: `1.0e-05`, not `1e-05`)."""
+    text = repr(float(value))
+    if "." not in text and ("e" in text or text.isdigit()):
+        mantissa, _, exponent = text.partition("e")
+        text = mantissa + ".0" + ("e" + exponent if exponent else "")
+    return text
+
+
+def qtensor(shape: Sequence[int], scale: float, zero_point: int) -> TensorType:
+    """`tensor<shape x !qtrain.qi8<scale, zero_point>>`."""
+    return TensorType(QInt8Type(scale, zero_point), shape)
+
+
+def quant_params(value_type: Attribute) -> QInt8Type:
+    assert isinstance(value_type, TensorType) and isinstance(value_type.element_type, QInt8Type)
+    return value_type.element_type
+
+
+def _describe(value_type: Attribute) -> str:
+    return str(value_type)
+
+
+def _check_tensor(
+    op: Operation, role: str, value_type: Attribute, *, rank: int, element: type | Attribute
+) -> TensorType:
+    """Checks rank and element kind of one operand or result; returns it typed."""
+    if not isinstance(value_type, TensorType):
+        raise VerifyException(f"{op.name}: {role} must be a ranked tensor, got {_describe(value_type)}")
+    if value_type.get_num_dims() != rank:
+        raise VerifyException(
+            f"{op.name}: {role} must have rank {rank}, got rank {value_type.get_num_dims()}"
+        )
+    element_type = value_type.element_type
+    if isinstance(element, type):
+        if not isinstance(element_type, element):
+            expected = "!qtrain.qi8" if element is QInt8Type else element.__name__
+            raise VerifyException(
+                f"{op.name}: {role} must have element type {expected}, got {element_type}"
+            )
+    elif element_type != element:
+        raise VerifyException(f"{op.name}: {role} must have element type {element}, got {element_type}")
+    return value_type
+
+
+def _int_array(attr: DenseArrayBase) -> tuple[int, ...]:
+    return tuple(int(v) for v in attr.iter_values())
+
+
+def conv_output_size(size: int, kernel: int, stride: int, pad_before: int, pad_after: int) -> int:
+    return (size + pad_before + pad_after - kernel) // stride + 1
+
+
+def requant_multipliers(x_scale: float, w_scales: Sequence[float], y_scale: float) -> np.ndarray:
+    """`eff[c] = f32(s_x * s_w[c] / s_y)`, computed in f64 then rounded once to f32.
+
+    The single source of these constants for the interpreter and the C backend.
+    """
+    return np.array([x_scale * float(s) / y_scale for s in w_scales], dtype=np.float64).astype(np.float32)
+
+
+def add_multipliers(a: QInt8Type, b: QInt8Type, y: QInt8Type) -> tuple[np.float32, np.float32]:
+    """`(f32(s_a / s_y), f32(s_b / s_y))` for the requantized add."""
+    return (
+        np.float32(a.scale_value / y.scale_value),
+        np.float32(b.scale_value / y.scale_value),
+    )
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@irdl_op_definition
+class ParamOp(IRDLOperation):
+    """A model parameter: a module-level symbol holding int8 weights, int32 biases
+    or fp32 head data. `trainable` marks parameters that a training step updates
+    in place (placed in SRAM); the others are constants (placed in flash).
+
+    Example:
+        qtrain.param @conv0.bias = dense<[12, -3]> : tensor<2xi32>
+        qtrain.param @head.weight trainable = dense<0.0> : tensor<10x160xf32>
+    """
+
+    name = "qtrain.param"
+
+    sym_name = prop_def(SymbolNameConstraint())
+    value = prop_def(DenseIntOrFPElementsAttr)
+    trainable = opt_prop_def(UnitAttr)
+
+    assembly_format = "$sym_name (`trainable` $trainable^)? `=` $value attr-dict"
+
+    traits = traits_def(SymbolOpInterface(), HasParent(ModuleOp))
+
+    ALLOWED_ELEMENTS: ClassVar[tuple[Attribute, ...]] = (i8, i32, f32)
+
+    def __init__(self, name: str, data: np.ndarray, element_type: Attribute, *, trainable: bool = False):
+        value_type = TensorType(element_type, data.shape)
+        dtype = element_numpy_dtype(element_type)
+        value = DenseIntOrFPElementsAttr(value_type, BytesAttr(np.ascontiguousarray(data, dtype=dtype).tobytes()))
+        properties: dict[str, Attribute] = {"sym_name": StringAttr(name), "value": value}
+        if trainable:
+            properties["trainable"] = UnitAttr()
+        super().__init__(properties=properties)
+
+    @property
+    def value_type(self) -> TensorType:
+        return self.value.type  # pyright: ignore[reportReturnType]
+
+    def verify_(self) -> None:
+        value_type = self.value.type
+        if not isinstance(value_type, TensorType):
+            raise VerifyException(f"qtrain.param @{self.sym_name.data}: value must be a tensor, got {value_type}")
+        if value_type.element_type not in self.ALLOWED_ELEMENTS:
+            raise VerifyException(
+                f"qtrain.param @{self.sym_name.data}: element type must be i8, i32 or f32, "
+                f"got {value_type.element_type}"
+            )
+        if not self.value.shape_is_complete:
+            raise VerifyException(
+                f"qtrain.param @{self.sym_name.data}: holds {len(self.value)} values "
+                f"but its type {value_type} needs {math.prod(value_type.get_shape())} (splats are not allowed)"
+            )
+
+    def to_numpy(self) -> np.ndarray:
+        dtype = element_numpy_dtype(self.value_type.element_type)
+        return np.frombuffer(self.value.data.data, dtype=dtype).reshape(self.value_type.get_shape())
+
+
+def element_numpy_dtype(element_type: Attribute) -> np.dtype:
+    if element_type == i8:
+        return np.dtype(np.int8)
+    if element_type == i32:
+        return np.dtype(np.int32)
+    if element_type == f32:
+        return np.dtype(np.float32)
+    if isinstance(element_type, QInt8Type):
+        return np.dtype(np.int8)
+    raise ValueError(f"no numpy storage for element type {element_type}")
+
+
+class GetParamSymbolUser(SymbolUserOpInterface):
+    def verify(self, op: Operation) -> None:
+        assert isinstance(op, GetParamOp)
+        target = SymbolTable.lookup_symbol(op, op.param)
+        if target is None:
+            raise VerifyException(f"qtrain.get_param: no qtrain.param named {op.param}")
+        if not isinstance(target, ParamOp):
+            raise VerifyException(f"qtrain.get_param: {op.param} is a {target.name}, not a qtrain.param")
+        if target.value_type != op.result.type:
+            raise VerifyException(
+                f"qtrain.get_param: result type {op.result.type} does not match "
+                f"the type {target.value_type} of {op.param}"
+            )
+
+
+@irdl_op_definition
+class GetParamOp(IRDLOperation):
+    """Reads the current value of a `qtrain.param`.
+
+    Example:
+        %w = qtrain.get_param @conv0.weight : tensor<2x3x3x3xi8>
+    """
+
+    name = "qtrain.get_param"
+
+    param = prop_def(SymbolRefAttr)
+    result = result_def(TensorType)
+
+    assembly_format = "$param attr-dict `:` type($result)"
+
+    traits = traits_def(GetParamSymbolUser())
+
+    def __init__(self, param: str | SymbolRefAttr, result_type: Attribute):
+        if isinstance(param, str):
+            param = SymbolRefAttr(param)
+        super().__init__(properties={"param": param}, result_types=[result_type])
+
+
+# --------------------------------------------------------------------------- forward ops
+
+
+@irdl_op_definition
+class Conv2dOp(IRDLOperation):
+    """int8 2-D convolution with int32 bias and per-output-channel requantization.
+
+    Covers pointwise, depthwise (`groups` = input channels = output channels)
+    and grouped convolutions with any kernel size. Layout NCHW, weights OIHW
+    (`I` = input channels / groups). `pad` is `[top, left, bottom, right]`;
+    padded inputs hold the input zero point (real zero). ReLU/ReLU6 are folded
+    into the output type's range: the result is clamped to [-128, 127].
+
+    Example:
+        %y = qtrain.conv2d %x, %w, %b {stride = array<i64: 2, 2>,
+                pad = array<i64: 1, 1, 1, 1>, groups = 1 : i64,
+                w_scales = array<f32: 0.01, 0.02>}
+            : (tensor<1x3x8x8x!qtrain.qi8<0.0078125, 0>>, tensor<2x3x3x3xi8>,
+               tensor<2xi32>) -> tensor<1x2x4x4x!qtrain.qi8<0.0235294118, -128>>
+    """
+
+    name = "qtrain.conv2d"
+
+    input = operand_def(TensorType)
+    weight = operand_def(TensorType)
+    bias = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    stride = prop_def(DenseArrayBase)
+    pad = prop_def(DenseArrayBase)
+    groups = prop_def(IntegerAttr)
+    w_scales = prop_def(DenseArrayBase)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)"
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self,
+        input: SSAValue | Operation,
+        weight: SSAValue | Operation,
+        bias: SSAValue | Operation,
+        output_type: Attribute,
+        *,
+        stride: Sequence[int],
+        pad: Sequence[int],
+        groups: int,
+        w_scales: Sequence[float],
+    ):
+        super().__init__(
+            operands=[input, weight, bias],
+            result_types=[output_type],
+            properties={
+                "stride": DenseArrayBase.from_list(i64, list(stride)),
+                "pad": DenseArrayBase.from_list(i64, list(pad)),
+                "groups": IntegerAttr(groups, i64),
+                "w_scales": DenseArrayBase.from_list(f32, [float(s) for s in w_scales]),
+            },
+        )
+
+    @property
+    def stride_hw(self) -> tuple[int, int]:
+        return _int_array(self.stride)  # pyright: ignore[reportReturnType]
+
+    @property
+    def pad_tlbr(self) -> tuple[int, int, int, int]:
+        return _int_array(self.pad)  # pyright: ignore[reportReturnType]
+
+    @property
+    def groups_value(self) -> int:
+        return self.groups.value.data
+
+    @property
+    def w_scales_values(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.w_scales.iter_values())
+
+    @property
+    def is_depthwise(self) -> bool:
+        in_channels = self.input.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        return self.groups_value == in_channels and self.groups_value > 1
+
+    def requant_multipliers(self) -> np.ndarray:
+        return requant_multipliers(
+            quant_params(self.input.type).scale_value,
+            self.w_scales_values,
+            quant_params(self.output.type).scale_value,
+        )
+
+    def verify_(self) -> None:
+        x_type = _check_tensor(self, "input", self.input.type, rank=4, element=QInt8Type)
+        w_type = _check_tensor(self, "weight", self.weight.type, rank=4, element=i8)
+        b_type = _check_tensor(self, "bias", self.bias.type, rank=1, element=i32)
+        y_type = _check_tensor(self, "result", self.output.type, rank=4, element=QInt8Type)
+
+        if self.stride.elt_type != i64 or len(self.stride) != 2:
+            raise VerifyException(f"{self.name}: stride must be array<i64: sh, sw>, got {self.stride}")
+        if self.pad.elt_type != i64 or len(self.pad) != 4:
+            raise VerifyException(f"{self.name}: pad must be array<i64: top, left, bottom, right>, got {self.pad}")
+        if not isinstance(self.w_scales.elt_type, Float32Type):
+            raise VerifyException(f"{self.name}: w_scales must be an array<f32: ...>, got {self.w_scales}")
+        stride_h, stride_w = self.stride_hw
+        if stride_h < 1 or stride_w < 1:
+            raise VerifyException(f"{self.name}: strides must be >= 1, got [{stride_h}, {stride_w}]")
+        top, left, bottom, right = self.pad_tlbr
+        if min(top, left, bottom, right) < 0:
+            raise VerifyException(f"{self.name}: padding must be >= 0, got [{top}, {left}, {bottom}, {right}]")
+
+        n, c_in, h, w = x_type.get_shape()
+        c_out, c_per_group, k_h, k_w = w_type.get_shape()
+        groups = self.groups_value
+        if groups < 1:
+            raise VerifyException(f"{self.name}: groups must be >= 1, got {groups}")
+        if c_in % groups != 0 or c_out % groups != 0:
+            raise VerifyException(
+                f"{self.name}: groups ({groups}) must divide input channels ({c_in}) and output channels ({c_out})"
+            )
+        if c_per_group != c_in // groups:
+            raise VerifyException(
+                f"{self.name}: weight has {c_per_group} input channels per group, "
+                f"expected {c_in // groups} (input channels {c_in} / groups {groups})"
+            )
+        if b_type.get_shape()[0] != c_out:
+            raise VerifyException(
+                f"{self.name}: bias has {b_type.get_shape()[0]} elements, expected one per output channel ({c_out})"
+            )
+        if len(self.w_scales) != c_out:
+            raise VerifyException(
+                f"{self.name}: w_scales has {len(self.w_scales)} elements, expected one per output channel ({c_out})"
+            )
+        for channel, scale in enumerate(self.w_scales_values):
+            if not (math.isfinite(scale) and scale > 0):
+                raise VerifyException(f"{self.name}: w_scales[{channel}] must be finite and positive, got {scale}")
+        if h + top + bottom < k_h or w + left + right < k_w:
+            raise VerifyException(
+                f"{self.name}: kernel {k_h}x{k_w} is larger than the padded input "
+                f"{h + top + bottom}x{w + left + right}"
+            )
+        expected = (
+            n,
+            c_out,
+            conv_output_size(h, k_h, stride_h, top, bottom),
+            conv_output_size(w, k_w, stride_w, left, right),
+        )
+        if y_type.get_shape() != expected:
+            raise VerifyException(
+                f"{self.name}: result shape {'x'.join(map(str, y_type.get_shape()))} does not match the "
+                f"computed shape {'x'.join(map(str, expected))}"
+            )
+
+
+@irdl_op_definition
+class AddOp(IRDLOperation):
+    """Requantized residual add of two int8 tensors of the same shape.
+
+    Example:
+        %y = qtrain.add %a, %b : (tensor<1x8x4x4x!qtrain.qi8<0.1, 3>>,
+            tensor<1x8x4x4x!qtrain.qi8<0.05, -2>>) -> tensor<1x8x4x4x!qtrain.qi8<0.12, 0>>
+    """
+
+    name = "qtrain.add"
+
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, output_type: Attribute):
+        super().__init__(operands=[lhs, rhs], result_types=[output_type])
+
+    def verify_(self) -> None:
+        shapes = []
+        for role, value_type in (("lhs", self.lhs.type), ("rhs", self.rhs.type), ("result", self.output.type)):
+            if not isinstance(value_type, TensorType) or not isinstance(value_type.element_type, QInt8Type):
+                raise VerifyException(f"{self.name}: {role} must be a tensor of !qtrain.qi8, got {value_type}")
+            shapes.append(value_type.get_shape())
+        if not shapes[0] == shapes[1] == shapes[2]:
+            raise VerifyException(
+                f"{self.name}: operands and result must have the same shape, got "
+                + ", ".join("x".join(map(str, s)) for s in shapes)
+            )
+
+
+@irdl_op_definition
+class GlobalAvgPoolOp(IRDLOperation):
+    """Global average pooling over H and W, int8 in and out (no requantization):
+    `y = rint(sum(x) / (H * W))`, the exact quotient rounded half to even. The
+    result has the input's scale and zero point.
+
+    Example:
+        %y = qtrain.global_avgpool %x : tensor<1x8x5x5x!qtrain.qi8<0.1, -128>>
+            -> tensor<1x8x1x1x!qtrain.qi8<0.1, -128>>
+    """
+
+    name = "qtrain.global_avgpool"
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue | Operation, output_type: Attribute):
+        super().__init__(operands=[input], result_types=[output_type])
+
+    def verify_(self) -> None:
+        x_type = _check_tensor(self, "input", self.input.type, rank=4, element=QInt8Type)
+        y_type = _check_tensor(self, "result", self.output.type, rank=4, element=QInt8Type)
+        n, c, _, _ = x_type.get_shape()
+        if y_type.get_shape() != (n, c, 1, 1):
+            raise VerifyException(
+                f"{self.name}: result shape must be {n}x{c}x1x1, got {'x'.join(map(str, y_type.get_shape()))}"
+            )
+        if x_type.element_type != y_type.element_type:
+            raise VerifyException(
+                f"{self.name}: result quantization {y_type.element_type} must equal the input's "
+                f"{x_type.element_type} (average pooling does not requantize)"
+            )
+
+
+@irdl_op_definition
+class DequantizeOp(IRDLOperation):
+    """int8 to fp32, elementwise: `f32(q - z) * f32(s)`. The bridge from the int8
+    feature extractor to the fp32 classifier head.
+
+    Example:
+        %f = qtrain.dequantize %x : tensor<1x8x1x1x!qtrain.qi8<0.1, -128>> -> tensor<1x8x1x1xf32>
+    """
+
+    name = "qtrain.dequantize"
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue | Operation):
+        input_type = SSAValue.get(input).type
+        assert isinstance(input_type, TensorType)
+        super().__init__(operands=[input], result_types=[TensorType(f32, input_type.get_shape())])
+
+    def verify_(self) -> None:
+        x_type = self.input.type
+        y_type = self.output.type
+        if not isinstance(x_type, TensorType) or not isinstance(x_type.element_type, QInt8Type):
+            raise VerifyException(f"{self.name}: input must be a tensor of !qtrain.qi8, got {x_type}")
+        if not isinstance(y_type, TensorType) or y_type.element_type != f32:
+            raise VerifyException(f"{self.name}: result must be a tensor of f32, got {y_type}")
+        if x_type.get_shape() != y_type.get_shape():
+            raise VerifyException(f"{self.name}: input and result must have the same shape")
+
+
+@irdl_op_definition
+class FlattenOp(IRDLOperation):
+    """Reshape `N x C x H x W` to `N x (C*H*W)` (row-major, no data movement).
+
+    Example:
+        %f = qtrain.flatten %x : tensor<1x8x1x1xf32> -> tensor<1x8xf32>
+    """
+
+    name = "qtrain.flatten"
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue | Operation):
+        input_type = SSAValue.get(input).type
+        assert isinstance(input_type, TensorType)
+        shape = input_type.get_shape()
+        super().__init__(
+            operands=[input], result_types=[TensorType(input_type.element_type, (shape[0], math.prod(shape[1:])))]
+        )
+
+    def verify_(self) -> None:
+        x_type = self.input.type
+        y_type = self.output.type
+        assert isinstance(x_type, TensorType) and isinstance(y_type, TensorType)
+        if x_type.get_num_dims() < 2:
+            raise VerifyException(f"{self.name}: input must have rank >= 2, got rank {x_type.get_num_dims()}")
+        shape = x_type.get_shape()
+        expected = (shape[0], math.prod(shape[1:]))
+        if y_type.get_shape() != expected:
+            raise VerifyException(
+                f"{self.name}: result shape must be {expected[0]}x{expected[1]}, "
+                f"got {'x'.join(map(str, y_type.get_shape()))}"
+            )
+        if x_type.element_type != y_type.element_type:
+            raise VerifyException(f"{self.name}: input and result must have the same element type")
+
+
+@irdl_op_definition
+class LinearOp(IRDLOperation):
+    """fp32 fully connected layer `y = x @ W^T + b` (the classifier head).
+
+    Example:
+        %y = qtrain.linear %x, %w, %b : (tensor<1x8xf32>, tensor<10x8xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+    """
+
+    name = "qtrain.linear"
+
+    input = operand_def(TensorType)
+    weight = operand_def(TensorType)
+    bias = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    assembly_format = "$input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)"
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self, input: SSAValue | Operation, weight: SSAValue | Operation, bias: SSAValue | Operation
+    ):
+        x_type = SSAValue.get(input).type
+        w_type = SSAValue.get(weight).type
+        assert isinstance(x_type, TensorType) and isinstance(w_type, TensorType)
+        result_type = TensorType(f32, (x_type.get_shape()[0], w_type.get_shape()[0]))
+        super().__init__(operands=[input, weight, bias], result_types=[result_type])
+
+    def verify_(self) -> None:
+        x_type = _check_tensor(self, "input", self.input.type, rank=2, element=f32)
+        w_type = _check_tensor(self, "weight", self.weight.type, rank=2, element=f32)
+        b_type = _check_tensor(self, "bias", self.bias.type, rank=1, element=f32)
+        y_type = _check_tensor(self, "result", self.output.type, rank=2, element=f32)
+        n, k = x_type.get_shape()
+        m, k_w = w_type.get_shape()
+        if k_w != k:
+            raise VerifyException(f"{self.name}: weight has {k_w} input features, input has {k}")
+        if b_type.get_shape() != (m,):
+            raise VerifyException(f"{self.name}: bias has {b_type.get_shape()[0]} elements, expected {m}")
+        if y_type.get_shape() != (n, m):
+            raise VerifyException(
+                f"{self.name}: result shape must be {n}x{m}, got {'x'.join(map(str, y_type.get_shape()))}"
+            )
+
+
+QTrain = Dialect(
+    "qtrain",
+    [ParamOp, GetParamOp, Conv2dOp, AddOp, GlobalAvgPoolOp, DequantizeOp, FlattenOp, LinearOp],
+    [QInt8Type],
+)

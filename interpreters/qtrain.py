@@ -1,0 +1,143 @@
+"""Reference semantics of the `qtrain` dialect, as xDSL interpreter functions in numpy.
+
+This file *defines* what every `qtrain` op computes; the C runtime must agree
+with it bit-exactly on integer paths. Runtime values are numpy arrays:
+`!qtrain.qi8` tensors are `int8`, `i32` tensors `int32`, `f32` tensors `float32`.
+The rounding rule is round half to even everywhere (see `dialects/qtrain.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from xdsl.interpreter import Interpreter, InterpreterFunctions, impl, register_impls
+from xdsl.traits import SymbolTable
+from xdsl.utils.exceptions import InterpretationError
+
+from tiny_training.dialects import qtrain
+
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+
+
+def clamp_int8(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, qtrain.INT8_MIN, qtrain.INT8_MAX).astype(np.int8)
+
+
+def round_half_even_f32(values: np.ndarray) -> np.ndarray:
+    """IEEE `rint` in single precision: ties go to the even integer."""
+    return np.rint(values.astype(np.float32))
+
+
+def divide_round_half_even(numerator: np.ndarray, denominator: int) -> np.ndarray:
+    """The exact quotient `numerator / denominator` (integers) rounded half to even."""
+    quotient, remainder = np.divmod(numerator.astype(np.int64), denominator)
+    twice = 2 * remainder
+    round_up = (twice > denominator) | ((twice == denominator) & (quotient % 2 != 0))
+    return quotient + round_up.astype(np.int64)
+
+
+def conv2d_accumulate(
+    x: np.ndarray,
+    x_zero_point: int,
+    weight: np.ndarray,
+    bias: np.ndarray,
+    stride: tuple[int, int],
+    pad: tuple[int, int, int, int],
+    groups: int,
+) -> np.ndarray:
+    """`acc = sum((x - z_x) * W) + b` as exact int64, NCHW / OIHW, zero-point padding.
+
+    The sums run in float64 through BLAS: every product is at most 255 * 128 and
+    every sum far below 2**53, so the float64 result is the exact integer.
+    """
+    top, left, bottom, right = pad
+    centered = x.astype(np.float64) - x_zero_point
+    padded = np.pad(centered, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    c_out, c_per_group, k_h, k_w = weight.shape
+    windows = sliding_window_view(padded, (k_h, k_w), axis=(2, 3))[:, :, :: stride[0], :: stride[1]]
+    n, c_in, out_h, out_w = windows.shape[:4]
+    windows = windows.reshape(n, groups, c_per_group, out_h, out_w, k_h, k_w)
+    grouped_weight = weight.astype(np.float64).reshape(groups, c_out // groups, c_per_group, k_h, k_w)
+    acc = np.einsum("ngcijkl,gockl->ngoij", windows, grouped_weight, optimize=True)
+    acc = acc.reshape(n, c_out, out_h, out_w)
+    return np.rint(acc).astype(np.int64) + bias.astype(np.int64)[None, :, None, None]
+
+
+def requantize(acc: np.ndarray, multipliers: np.ndarray, zero_point: int) -> np.ndarray:
+    """`clamp(rint(f32(acc) * eff[c]) + z_y)` with per-channel f32 multipliers (axis 1)."""
+    scaled = acc.astype(np.int32).astype(np.float32) * multipliers.astype(np.float32)[None, :, None, None]
+    return clamp_int8(round_half_even_f32(scaled).astype(np.int64) + zero_point)
+
+
+@register_impls
+class QTrainFunctions(InterpreterFunctions):
+    """Interpreter functions for `qtrain`. Holds the current value of every
+    `qtrain.param`, initialised from the IR and updated in place by training ops."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+
+    def param_value(self, interpreter: Interpreter, op: qtrain.GetParamOp) -> np.ndarray:
+        name = op.param.string_value()
+        if name not in self.params:
+            target = SymbolTable.lookup_symbol(op, op.param)
+            if not isinstance(target, qtrain.ParamOp):
+                raise InterpretationError(f"qtrain.get_param: no qtrain.param named @{name}")
+            self.params[name] = target.to_numpy().copy()
+        return self.params[name]
+
+    @impl(qtrain.GetParamOp)
+    def run_get_param(self, interpreter: Interpreter, op: qtrain.GetParamOp, args: tuple[Any, ...]):
+        return (self.param_value(interpreter, op),)
+
+    @impl(qtrain.Conv2dOp)
+    def run_conv2d(self, interpreter: Interpreter, op: qtrain.Conv2dOp, args: tuple[Any, ...]):
+        x, weight, bias = args
+        x_q = qtrain.quant_params(op.input.type)
+        y_q = qtrain.quant_params(op.output.type)
+        acc = conv2d_accumulate(
+            x, x_q.zero_point_value, weight, bias, op.stride_hw, op.pad_tlbr, op.groups_value
+        )
+        if acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
+            raise InterpretationError(f"qtrain.conv2d: int32 accumulator overflow (range {acc.min()}..{acc.max()})")
+        return (requantize(acc, op.requant_multipliers(), y_q.zero_point_value),)
+
+    @impl(qtrain.AddOp)
+    def run_add(self, interpreter: Interpreter, op: qtrain.AddOp, args: tuple[Any, ...]):
+        lhs, rhs = args
+        a_q = qtrain.quant_params(op.lhs.type)
+        b_q = qtrain.quant_params(op.rhs.type)
+        y_q = qtrain.quant_params(op.output.type)
+        m_a, m_b = qtrain.add_multipliers(a_q, b_q, y_q)
+        a_real = (lhs.astype(np.int32) - a_q.zero_point_value).astype(np.float32) * m_a
+        b_real = (rhs.astype(np.int32) - b_q.zero_point_value).astype(np.float32) * m_b
+        total = (a_real + b_real).astype(np.float32)
+        return (clamp_int8(round_half_even_f32(total).astype(np.int64) + y_q.zero_point_value),)
+
+    @impl(qtrain.GlobalAvgPoolOp)
+    def run_global_avgpool(self, interpreter: Interpreter, op: qtrain.GlobalAvgPoolOp, args: tuple[Any, ...]):
+        (x,) = args
+        _, _, h, w = x.shape
+        sums = x.astype(np.int64).sum(axis=(2, 3), keepdims=True)
+        return (clamp_int8(divide_round_half_even(sums, h * w)),)
+
+    @impl(qtrain.DequantizeOp)
+    def run_dequantize(self, interpreter: Interpreter, op: qtrain.DequantizeOp, args: tuple[Any, ...]):
+        (x,) = args
+        q = qtrain.quant_params(op.input.type)
+        centered = (x.astype(np.int32) - q.zero_point_value).astype(np.float32)
+        return (centered * np.float32(q.scale_value),)
+
+    @impl(qtrain.FlattenOp)
+    def run_flatten(self, interpreter: Interpreter, op: qtrain.FlattenOp, args: tuple[Any, ...]):
+        (x,) = args
+        return (x.reshape(x.shape[0], -1),)
+
+    @impl(qtrain.LinearOp)
+    def run_linear(self, interpreter: Interpreter, op: qtrain.LinearOp, args: tuple[Any, ...]):
+        x, weight, bias = args
+        y = x.astype(np.float32) @ weight.astype(np.float32).T + bias.astype(np.float32)
+        return (y.astype(np.float32),)

@@ -1,0 +1,33 @@
+"""The curated registry of tiny-training dialects, passes and targets.
+
+`tt-opt` and the `xdsl.universe` entry point both read this, so the two tools
+always agree on what exists.
+"""
+
+from collections.abc import Callable
+
+from xdsl.ir import Dialect
+from xdsl.passes import ModulePass
+
+
+def get_dialects() -> dict[str, Callable[[], Dialect]]:
+    def get_qtrain() -> Dialect:
+        from tiny_training.dialects.qtrain import QTrain
+
+        return QTrain
+
+    def get_mem() -> Dialect:
+        from tiny_training.dialects.mem import Mem
+
+        return Mem
+
+    return {"qtrain": get_qtrain, "mem": get_mem}
+
+
+def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    return {}
+
+
+def get_targets() -> dict[str, Callable[[], type]]:
+    """Output targets of `tt-opt -t NAME` beyond `mlir` (the C target joins here)."""
+    return {}

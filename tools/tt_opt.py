@@ -1,0 +1,61 @@
+"""`tt-opt`: the tiny-training optimizer driver.
+
+A small `xDSLOptMain` over a curated registry: the tiny-training dialects and
+passes plus the upstream dialects our IR uses (builtin, func, arith). Plain
+`xdsl-opt` sees the same dialects and passes through the `xdsl.universe` entry
+point (`tiny_training.universe`).
+"""
+
+import sys
+from collections.abc import Sequence
+
+from xdsl.utils.exceptions import DiagnosticException, ParseError, PassFailedException, VerifyException
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from tiny_training.registry import get_dialects, get_passes, get_targets
+
+UPSTREAM_DIALECTS = ("builtin", "func", "arith", "tensor")
+
+
+class TinyTrainingOptMain(xDSLOptMain):
+    version_format = "tt-opt (tiny-training) built on xdsl {xdsl_version}"
+
+    def __init__(self, args: Sequence[str] | None = None):
+        super().__init__(description="tiny-training modular optimizer driver", args=args)
+
+    def register_all_dialects(self):
+        from xdsl.dialects import get_all_dialects
+
+        upstream = get_all_dialects()
+        for name in UPSTREAM_DIALECTS:
+            self.ctx.register_dialect(name, upstream[name])
+        for name, factory in get_dialects().items():
+            self.ctx.register_dialect(name, factory)
+
+    def register_all_passes(self):
+        for name, factory in get_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_targets(self):
+        from xdsl.targets import get_all_targets
+
+        self.available_targets["mlir"] = get_all_targets()["mlir"]
+        for name, factory in get_targets().items():
+            self.available_targets[name] = factory
+
+
+def main(args: Sequence[str] | None = None) -> None:
+    """Runs the driver; malformed or invalid IR is reported as a diagnostic on
+    stderr with exit status 1, never as a Python traceback."""
+    try:
+        TinyTrainingOptMain(args).run()
+    except (ParseError, DiagnosticException, VerifyException, PassFailedException) as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+    except OSError as error:
+        print(f"tt-opt: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
