@@ -31,3 +31,18 @@ def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 def get_targets() -> dict[str, Callable[[], type]]:
     """Output targets of `tt-opt -t NAME` beyond `mlir` (the C target joins here)."""
     return {}
+
+
+def load_all_dialects(ctx) -> None:
+    """Loads our dialects and the upstream ones our IR uses into an xDSL Context."""
+    from xdsl.dialects import get_all_dialects
+
+    upstream = get_all_dialects()
+    for name in UPSTREAM_DIALECTS:
+        ctx.register_dialect(name, upstream[name])
+    for name, factory in get_dialects().items():
+        ctx.register_dialect(name, factory)
+
+
+# Upstream dialects that tiny-training IR uses alongside its own.
+UPSTREAM_DIALECTS = ("builtin", "func", "arith", "tensor")

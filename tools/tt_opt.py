@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from xdsl.utils.exceptions import DiagnosticException, ParseError, PassFailedException, VerifyException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from tiny_training.registry import get_dialects, get_passes, get_targets
-
-UPSTREAM_DIALECTS = ("builtin", "func", "arith", "tensor")
+from tiny_training.registry import get_passes, get_targets, load_all_dialects
 
 
 class TinyTrainingOptMain(xDSLOptMain):
@@ -24,13 +22,7 @@ class TinyTrainingOptMain(xDSLOptMain):
         super().__init__(description="tiny-training modular optimizer driver", args=args)
 
     def register_all_dialects(self):
-        from xdsl.dialects import get_all_dialects
-
-        upstream = get_all_dialects()
-        for name in UPSTREAM_DIALECTS:
-            self.ctx.register_dialect(name, upstream[name])
-        for name, factory in get_dialects().items():
-            self.ctx.register_dialect(name, factory)
+        load_all_dialects(self.ctx)
 
     def register_all_passes(self):
         for name, factory in get_passes().items():

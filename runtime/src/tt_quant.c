@@ -1,0 +1,57 @@
+#include "tt_quant.h"
+
+#include <math.h>
+
+int32_t tt_round_half_even(float value)
+{
+    /* rintf rounds in the current mode: round-to-nearest-even by default. */
+    return (int32_t)rintf(value);
+}
+
+int8_t tt_requantize(int32_t acc, float multiplier, int32_t zero_point)
+{
+    float rounded = rintf((float)acc * multiplier);
+    /* Clamp while still a float: converting an out-of-range float is undefined. */
+    const float low = (float)(-128 - zero_point);
+    const float high = (float)(127 - zero_point);
+    if (rounded < low) {
+        rounded = low;
+    }
+    if (rounded > high) {
+        rounded = high;
+    }
+    return (int8_t)((int32_t)rounded + zero_point);
+}
+
+int8_t tt_add_requantize(int8_t a, int32_t a_zero, float a_mult,
+                         int8_t b, int32_t b_zero, float b_mult, int32_t y_zero)
+{
+    const float a_part = (float)((int32_t)a - a_zero) * a_mult;
+    const float b_part = (float)((int32_t)b - b_zero) * b_mult;
+    float rounded = rintf(a_part + b_part);
+    const float low = (float)(-128 - y_zero);
+    const float high = (float)(127 - y_zero);
+    if (rounded < low) {
+        rounded = low;
+    }
+    if (rounded > high) {
+        rounded = high;
+    }
+    return (int8_t)((int32_t)rounded + y_zero);
+}
+
+int32_t tt_div_round_half_even(int32_t numerator, int32_t denominator)
+{
+    int32_t quotient = numerator / denominator;
+    int32_t remainder = numerator % denominator;
+    /* C division truncates toward zero; move to floor division first. */
+    if (remainder < 0) {
+        quotient -= 1;
+        remainder += denominator;
+    }
+    const int32_t twice = 2 * remainder;
+    if (twice > denominator || (twice == denominator && (quotient & 1) != 0)) {
+        quotient += 1;
+    }
+    return quotient;
+}

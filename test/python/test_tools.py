@@ -1,0 +1,95 @@
+"""The console scripts exist, answer --help, and report bad input without a traceback;
+the dialects reach plain xdsl-opt through the xdsl.universe entry point."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BIN = Path(sys.executable).parent
+
+CONV_MODULE = """
+qtrain.param @w = dense<[[[[2]]]]> : tensor<1x1x1x1xi8>
+qtrain.param @b = dense<[1]> : tensor<1xi32>
+func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x1x2x2x!qtrain.qi8<0.25, -3>> {
+  %w = qtrain.get_param @w : tensor<1x1x1x1xi8>
+  %b = qtrain.get_param @b : tensor<1xi32>
+  %y = qtrain.conv2d %x, %w, %b {stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, groups = 1 : i64, w_scales = array<f32: 0.125>} : (tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>, tensor<1x1x1x1xi8>, tensor<1xi32>) -> tensor<1x1x2x2x!qtrain.qi8<0.25, -3>>
+  func.return %y : tensor<1x1x2x2x!qtrain.qi8<0.25, -3>>
+}
+"""
+
+
+def run(tool: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / tool), *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("tool", ["tt-opt", "tt-run", "tt-import", "tt-compile"])
+def test_help(tool):
+    result = run(tool, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "usage" in result.stdout
+
+
+def test_xdsl_opt_sees_qtrain_through_universe():
+    result = run("xdsl-opt", stdin=CONV_MODULE)
+    assert result.returncode == 0, result.stderr
+    assert "qtrain.conv2d %x, %w, %b" in result.stdout
+    assert "!qtrain.qi8<0.25, -3>" in result.stdout
+
+
+def test_tt_opt_reports_invalid_ir_without_traceback():
+    bad = CONV_MODULE.replace("w_scales = array<f32: 0.125>", "w_scales = array<f32: 0.125, 0.5>")
+    result = run("tt-opt", stdin=bad)
+    assert result.returncode == 1
+    assert "w_scales has 2 elements, expected one per output channel (1)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_tt_opt_reports_parse_error_without_traceback():
+    result = run("tt-opt", stdin="func.func @f( {")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Expected argument or type" in result.stderr
+
+
+def test_tt_run_computes_and_writes_npz(tmp_path):
+    module = tmp_path / "conv.mlir"
+    module.write_text(CONV_MODULE)
+    # x = [[0, 1], [3, -5]]: acc = 2*x + 1 = [1, 3, 7, -9]; eff = 0.5 * 0.125 / 0.25 = 0.25;
+    # rint(acc * 0.25) = rint([0.25, 0.75, 1.75, -2.25]) = [0, 1, 2, -2]; + (-3) = [-3, -2, -1, -5]
+    np.savez(tmp_path / "in.npz", arg0=np.array([[[[0, 1], [3, -5]]]], dtype=np.int8))
+    result = run("tt-run", str(module), "--inputs", str(tmp_path / "in.npz"), "--output", str(tmp_path / "out.npz"))
+    assert result.returncode == 0, result.stderr
+    assert "result0: int8 1x1x2x2 = [-3, -2, -1, -5]" in result.stdout
+    with np.load(tmp_path / "out.npz") as out:
+        np.testing.assert_array_equal(out["result0"], [[[[-3, -2], [-1, -5]]]])
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"arg0": np.zeros((1, 1, 3, 3), np.int8)}, "shape (1, 1, 3, 3) does not match"),
+        ({"arg0": np.full((1, 1, 2, 2), 300)}, "values do not fit the element type"),
+        ({"a": np.zeros((1, 1, 2, 2)), "b": np.zeros(1)}, "holds 2 arrays (a, b), the function takes 1"),
+    ],
+)
+def test_tt_run_rejects_bad_inputs(tmp_path, inputs, message):
+    module = tmp_path / "conv.mlir"
+    module.write_text(CONV_MODULE)
+    np.savez(tmp_path / "in.npz", **inputs)
+    result = run("tt-run", str(module), "--inputs", str(tmp_path / "in.npz"))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_tt_run_unknown_function(tmp_path):
+    module = tmp_path / "conv.mlir"
+    module.write_text(CONV_MODULE)
+    np.savez(tmp_path / "in.npz", arg0=np.zeros((1, 1, 2, 2), np.int8))
+    result = run("tt-run", str(module), "--inputs", str(tmp_path / "in.npz"), "--function", "train")
+    assert result.returncode == 1
+    assert "no function @train in the module (functions: main)" in result.stderr

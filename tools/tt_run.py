@@ -1,0 +1,73 @@
+"""`tt-run`: run a function of a tiny-training module on the reference interpreter.
+
+    tt-run model.mlir --inputs in.npz [--function main] [--output out.npz]
+
+Inputs are taken from the .npz in argument order: arrays named `arg0`, `arg1`,
+... if present, otherwise the arrays in the order they were stored. Results are
+written as `result0`, `result1`, ... and summarised on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+import numpy as np
+
+from tiny_training.interpreters import ReferenceInterpreter
+from tiny_training.tools.common import ToolError, parse_module_file, run_tool
+
+
+def load_inputs(path: str, count: int) -> list[np.ndarray]:
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise ToolError(f"cannot read inputs {path}: {error}") from None
+    with archive:
+        names = list(archive.files)
+        positional = [f"arg{i}" for i in range(count)]
+        if all(name in names for name in positional):
+            return [archive[name] for name in positional]
+        if len(names) != count:
+            raise ToolError(f"{path} holds {len(names)} arrays ({', '.join(names)}), the function takes {count}")
+        return [archive[name] for name in names]
+
+
+def summarize(name: str, value: np.ndarray) -> str:
+    line = f"{name}: {value.dtype} {'x'.join(map(str, value.shape))}"
+    if value.size <= 16:
+        line += f" = {np.array2string(value.reshape(-1), separator=', ')}"
+    return line
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tt-run", description="Run a function of a tiny-training module on the reference (numpy) interpreter."
+    )
+    parser.add_argument("file", help="the module (.mlir); '-' reads stdin")
+    parser.add_argument("--inputs", required=True, help=".npz with the function's inputs (arg0, arg1, ... or in order)")
+    parser.add_argument("--function", default="main", help="function to run (default: main)")
+    parser.add_argument("--output", help="write the results to this .npz (result0, result1, ...)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+
+    def body() -> None:
+        module = parse_module_file(args.file)
+        interpreter = ReferenceInterpreter(module)
+        function = interpreter.function(args.function)
+        inputs = load_inputs(args.inputs, len(function.function_type.inputs.data))
+        results = interpreter.call(args.function, *inputs)
+        named = {f"result{i}": np.asarray(value) for i, value in enumerate(results)}
+        for name, value in named.items():
+            print(summarize(name, value))
+        if args.output:
+            np.savez(args.output, **named)
+
+    run_tool("tt-run", body)
+
+
+if __name__ == "__main__":
+    main()
