@@ -26,9 +26,14 @@ FPv5 unit under the default FPSCR mode). Requantization happens in IEEE single
 precision, with constants derived once from the f64 scales in the IR
 (`requant_multipliers`, `add_multipliers`), and no fused multiply-add:
 
-* conv2d:  `acc = sum((x - z_x) * W) + b` (exact int32),
+* conv2d:  `acc = sat32(sum((x - z_x) * W) + b)`,
   `y = clamp(rint(f32(acc) * eff[c]) + z_y, -128, 127)`,
   `eff[c] = f32(s_x * s_w[c] / s_y)`.
+  The sum of products is exact in int32 (the verifier bounds
+  `255 * 128 * K_h * K_w * C_in/groups` below 2**31); adding the bias
+  saturates to the int32 range (one `QADD` on the Cortex-M7), because
+  pretrained files mark dead channels with biases of -2**31 or 2**31-1
+  whose wrap-around would flip the output to the other rail.
   Padding contributes real zero, i.e. padded inputs equal `z_x`.
 * add:  `y = clamp(rint(f32(a - z_a) * m_a + f32(b - z_b) * m_b) + z_y)`,
   `m_a = f32(s_a / s_y)`, `m_b = f32(s_b / s_y)`; products and sum in f32.
@@ -90,6 +95,10 @@ from xdsl.utils.exceptions import VerifyException
 
 INT8_MIN = -128
 INT8_MAX = 127
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
+# |(x - z_x) * W| <= 255 * 128: x - z_x spans at most 255 steps, |W| <= 128.
+MAX_PRODUCT_MAGNITUDE = 255 * 128
 
 
 # --------------------------------------------------------------------------- types
@@ -453,6 +462,12 @@ class Conv2dOp(IRDLOperation):
         for channel, scale in enumerate(self.w_scales_values):
             if not (math.isfinite(scale) and scale > 0):
                 raise VerifyException(f"{self.name}: w_scales[{channel}] must be finite and positive, got {scale}")
+        products = k_h * k_w * c_per_group
+        if products * MAX_PRODUCT_MAGNITUDE > INT32_MAX:
+            raise VerifyException(
+                f"{self.name}: {products} products per output ({k_h}x{k_w}x{c_per_group}) could overflow the "
+                f"int32 accumulator (at most {INT32_MAX // MAX_PRODUCT_MAGNITUDE})"
+            )
         if h + top + bottom < k_h or w + left + right < k_w:
             raise VerifyException(
                 f"{self.name}: kernel {k_h}x{k_w} is larger than the padded input "

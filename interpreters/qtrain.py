@@ -18,8 +18,8 @@ from xdsl.utils.exceptions import InterpretationError
 
 from tiny_training.dialects import qtrain
 
-INT32_MIN = -(2**31)
-INT32_MAX = 2**31 - 1
+INT32_MIN = qtrain.INT32_MIN
+INT32_MAX = qtrain.INT32_MAX
 
 
 def clamp_int8(values: np.ndarray) -> np.ndarray:
@@ -48,7 +48,7 @@ def conv2d_accumulate(
     pad: tuple[int, int, int, int],
     groups: int,
 ) -> np.ndarray:
-    """`acc = sum((x - z_x) * W) + b` as exact int64, NCHW / OIHW, zero-point padding.
+    """`acc = sat32(sum((x - z_x) * W) + b)`, NCHW / OIHW, zero-point padding.
 
     The sums run in float64 through BLAS: every product is at most 255 * 128 and
     every sum far below 2**53, so the float64 result is the exact integer.
@@ -63,7 +63,14 @@ def conv2d_accumulate(
     grouped_weight = weight.astype(np.float64).reshape(groups, c_out // groups, c_per_group, k_h, k_w)
     acc = np.einsum("ngcijkl,gockl->ngoij", windows, grouped_weight, optimize=True)
     acc = acc.reshape(n, c_out, out_h, out_w)
-    return np.rint(acc).astype(np.int64) + bias.astype(np.int64)[None, :, None, None]
+    sums = np.rint(acc).astype(np.int64)
+    if sums.size and (sums.min() < INT32_MIN or sums.max() > INT32_MAX):
+        raise InterpretationError(f"qtrain.conv2d: int32 sum of products overflows ({sums.min()}..{sums.max()})")
+    return saturate_int32(sums + bias.astype(np.int64)[None, :, None, None])
+
+
+def saturate_int32(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, INT32_MIN, INT32_MAX)
 
 
 def requantize(acc: np.ndarray, multipliers: np.ndarray, zero_point: int) -> np.ndarray:
@@ -101,8 +108,6 @@ class QTrainFunctions(InterpreterFunctions):
         acc = conv2d_accumulate(
             x, x_q.zero_point_value, weight, bias, op.stride_hw, op.pad_tlbr, op.groups_value
         )
-        if acc.size and (acc.min() < INT32_MIN or acc.max() > INT32_MAX):
-            raise InterpretationError(f"qtrain.conv2d: int32 accumulator overflow (range {acc.min()}..{acc.max()})")
         return (requantize(acc, op.requant_multipliers(), y_q.zero_point_value),)
 
     @impl(qtrain.AddOp)

@@ -17,6 +17,9 @@
 extern "C" {
 #endif
 
+/* a + b saturated to the int32 range (QADD on Cortex-M7 with the DSP extension). */
+int32_t tt_saturating_add_i32(int32_t a, int32_t b);
+
 /* Round half to even of a float, as an int32 (|v| must be below 2^31). */
 int32_t tt_round_half_even(float value);
 

@@ -2,6 +2,24 @@
 
 #include <math.h>
 
+int32_t tt_saturating_add_i32(int32_t a, int32_t b)
+{
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    int32_t sum;
+    __asm__("qadd %0, %1, %2" : "=r"(sum) : "r"(a), "r"(b));
+    return sum;
+#else
+    const int64_t sum = (int64_t)a + (int64_t)b;
+    if (sum > INT32_MAX) {
+        return INT32_MAX;
+    }
+    if (sum < INT32_MIN) {
+        return INT32_MIN;
+    }
+    return (int32_t)sum;
+#endif
+}
+
 int32_t tt_round_half_even(float value)
 {
     /* rintf rounds in the current mode: round-to-nearest-even by default. */

@@ -112,3 +112,13 @@ def test_runtime_builds_for_cortex_m7(project_root, tmp_path):
     ).stdout
     # The rounding is one FPv5 instruction in the default (nearest-even) mode, not a libm call.
     assert "vrintx.f32" in disassembly or "vrintr.f32" in disassembly
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [(1, 2, 3), (2**31 - 1, 1, 2**31 - 1), (-(2**31), -5, -(2**31)), (-(2**31), 40000, -(2**31) + 40000), (2**30, 2**30, 2**31 - 1)],
+)
+def test_saturating_add_by_hand(lib, a, b, expected):
+    lib.tt_saturating_add_i32.argtypes = [ctypes.c_int32, ctypes.c_int32]
+    lib.tt_saturating_add_i32.restype = ctypes.c_int32
+    assert lib.tt_saturating_add_i32(a, b) == expected
