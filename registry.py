@@ -21,7 +21,12 @@ def get_dialects() -> dict[str, Callable[[], Dialect]]:
 
         return Mem
 
-    return {"qtrain": get_qtrain, "mem": get_mem}
+    def get_torch() -> Dialect:
+        from tiny_training.dialects.torch import Torch
+
+        return Torch
+
+    return {"qtrain": get_qtrain, "mem": get_mem, "torch": get_torch}
 
 
 def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
