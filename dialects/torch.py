@@ -246,6 +246,7 @@ ACCEPTED_ATEN_OPS = (
     "sub.Scalar",
     "sum.dim_IntList",
     "t",
+    "to.dtype",
     "view",
 )
 

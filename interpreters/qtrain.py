@@ -93,7 +93,11 @@ class QTrainFunctions(InterpreterFunctions):
             target = SymbolTable.lookup_symbol(op, op.param)
             if not isinstance(target, qtrain.ParamOp):
                 raise InterpretationError(f"qtrain.get_param: no qtrain.param named @{name}")
-            self.params[name] = target.to_numpy().copy()
+            value = target.to_numpy().copy()
+            # Read-only: a caller holding a result must not change the parameter behind
+            # the interpreter's back; training ops replace the stored array instead.
+            value.flags.writeable = False
+            self.params[name] = value
         return self.params[name]
 
     @impl(qtrain.GetParamOp)

@@ -1,0 +1,151 @@
+"""PyTorch module -> torch.export -> torch-mlir FX importer -> xDSL `torch` dialect.
+
+Unsupported operations are reported at the FX level, where PyTorch still knows
+which submodule each op came from (`blocks.3.conv.1: aten.hardswish is not
+supported`): torch-mlir would otherwise decompose some of them into supported
+pieces and lose the module path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch_mlir import fx
+from torch_mlir import ir as mlir_ir
+from torch_mlir.extras.fx_importer import LITERAL_CONVERTER_MAP, FxImporterHooks, InputInfo
+from xdsl.context import Context
+from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, DenseResourceAttr, ModuleOp, TensorType
+from xdsl.parser import Parser
+
+from tiny_training.dialects.torch import ValueTensorLiteralOp, ValueTensorType, vtensor_numpy_dtype
+from tiny_training.registry import load_all_dialects
+
+# Ops that may appear in the exported FX graph of a quantized CNN (before torch-mlir's
+# decompositions). Anything else is reported with its module path.
+SUPPORTED_FX_OPS = frozenset(
+    {
+        "aten._assert_tensor_metadata.default",
+        "aten._to_copy.default",
+        "aten.add.Tensor",
+        "aten.adaptive_avg_pool2d.default",
+        "aten.conv2d.default",
+        "aten.convolution.default",
+        "aten.fake_quantize_per_channel_affine.default",
+        "aten.fake_quantize_per_tensor_affine.default",
+        "aten.flatten.using_ints",
+        "aten.linear.default",
+        "aten.mean.dim",
+        "aten.mul.Tensor",
+        "aten.reshape.default",
+        "aten.to.dtype",
+        "aten.view.default",
+    }
+)
+
+# The attribute that names a literal after the parameter or buffer it came from.
+PARAM_NAME_ATTR = "tt.param_name"
+
+
+class UnsupportedTorchOp(ValueError):
+    """A model uses an operation that the compiler does not support."""
+
+
+@dataclass(frozen=True)
+class TorchImport:
+    """The imported module and the context that holds its `dense_resource` blobs."""
+
+    module: ModuleOp
+    context: Context
+
+
+def module_path(node: torch.fx.Node) -> str:
+    stack = node.meta.get("nn_module_stack") or {}
+    paths = [path for path, _ in stack.values() if path]
+    return paths[-1] if paths else "<top level>"
+
+
+def check_supported(program: torch.export.ExportedProgram) -> None:
+    """Raises `UnsupportedTorchOp` naming every unsupported op and where it came from."""
+    problems = []
+    for node in program.graph.nodes:
+        if node.op != "call_function":
+            continue
+        name = str(node.target)
+        if name not in SUPPORTED_FX_OPS:
+            op_name = name.removesuffix(".default")
+            problems.append(f"{module_path(node)}: {op_name} is not supported")
+    if problems:
+        raise UnsupportedTorchOp("; ".join(dict.fromkeys(problems)))
+
+
+class _NameLiterals(FxImporterHooks):
+    """Tags each parameter/buffer literal with its fully qualified name.
+
+    torch-mlir imports a frozen program, so literals arrive without their input
+    spec; they are recognised by storage (data pointer, shape, dtype) instead.
+    """
+
+    def __init__(self, named_tensors: dict[str, torch.Tensor]):
+        self.names = {self.key(tensor): name for name, tensor in named_tensors.items()}
+
+    @staticmethod
+    def key(tensor: torch.Tensor) -> tuple:
+        return (tensor.data_ptr(), tuple(tensor.shape), tensor.dtype, tuple(tensor.stride()))
+
+    def resolve_literal(self, gni, literal, info: InputInfo | None):
+        if not isinstance(literal, torch.Tensor) or self.key(literal) not in self.names:
+            return None
+        converter = LITERAL_CONVERTER_MAP.lookup(type(literal))
+        value = converter(literal, gni, gni._cc)  # the importer's default conversion
+        value.owner.attributes[PARAM_NAME_ATTR] = mlir_ir.StringAttr.get(self.names[self.key(literal)])
+        return value
+
+
+def export_program(model: torch.nn.Module, example_inputs: Sequence[torch.Tensor]) -> torch.export.ExportedProgram:
+    model = model.eval()
+    try:
+        program = torch.export.export(model, tuple(example_inputs))
+    except Exception as error:  # torch.export reports untraceable models in many ways
+        raise UnsupportedTorchOp(f"torch.export failed: {type(error).__name__}: {error}") from None
+    check_supported(program)
+    return program
+
+
+def import_to_torch_dialect(model: torch.nn.Module, example_inputs: Sequence[torch.Tensor]) -> TorchImport:
+    """Exports `model`, imports it with torch-mlir and parses it into xDSL."""
+    program = export_program(model, example_inputs)
+    named = dict(program.state_dict)
+    named.update(program.constants)
+    imported = fx.export_and_import(program, output_type="torch", hooks=_NameLiterals(named))
+    text = imported.operation.get_asm(print_generic_op_form=True)
+    context = Context()
+    load_all_dialects(context)
+    module = Parser(context, text, "torch-mlir").parse_module()
+    module.verify()
+    return TorchImport(module, context)
+
+
+def literal_array(op: ValueTensorLiteralOp, context: Context) -> np.ndarray:
+    """The data of a `torch.vtensor.literal`, from a dense attribute or a resource blob."""
+    result_type = op.result.type
+    assert isinstance(result_type, ValueTensorType)
+    dtype = vtensor_numpy_dtype(result_type.dtype)
+    shape = result_type.get_shape()
+    value = op.value
+    if isinstance(value, DenseIntOrFPElementsAttr):
+        value_type = value.type
+        assert isinstance(value_type, TensorType)
+        data = np.frombuffer(value.data.data, dtype=dtype)
+        return np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape).copy()
+    assert isinstance(value, DenseResourceAttr)
+    interface = context.get_dialect("builtin").get_interface(OpAsmDialectInterface)
+    blob = interface.lookup(value.resource_handle.data) if interface is not None else None
+    if blob is None:
+        raise ValueError(f"dense_resource<{value.resource_handle.data}> has no data in the module")
+    raw = bytes.fromhex(blob.removeprefix("0x"))
+    # MLIR resource blobs start with a 4-byte alignment header.
+    return np.frombuffer(raw[4:], dtype=dtype).reshape(shape).copy()
