@@ -30,7 +30,12 @@ def get_dialects() -> dict[str, Callable[[], Dialect]]:
 
 
 def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    return {}
+    def get_convert_torch_to_qtrain() -> type[ModulePass]:
+        from tiny_training.passes.convert_torch_to_qtrain import ConvertTorchToQtrainPass
+
+        return ConvertTorchToQtrainPass
+
+    return {"convert-torch-to-qtrain": get_convert_torch_to_qtrain}
 
 
 def get_targets() -> dict[str, Callable[[], type]]:

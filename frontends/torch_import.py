@@ -18,7 +18,7 @@ from torch_mlir import ir as mlir_ir
 from torch_mlir.extras.fx_importer import LITERAL_CONVERTER_MAP, FxImporterHooks, InputInfo
 from xdsl.context import Context
 from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
-from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, DenseResourceAttr, ModuleOp, TensorType
+from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, DenseResourceAttr, ModuleOp, TensorType
 from xdsl.parser import Parser
 
 from tiny_training.dialects.torch import ValueTensorLiteralOp, ValueTensorType, vtensor_numpy_dtype
@@ -124,9 +124,33 @@ def import_to_torch_dialect(model: torch.nn.Module, example_inputs: Sequence[tor
     text = imported.operation.get_asm(print_generic_op_form=True)
     context = Context()
     load_all_dialects(context)
-    module = Parser(context, text, "torch-mlir").parse_module()
+    blobs = _resource_blobs(context)
+    # xDSL keeps resource blobs in the (process-wide) builtin dialect object, and a
+    # handle seen before is renamed on re-parse: start clean, then copy every blob
+    # into its literal so the module no longer depends on that global state.
+    blobs._blob_storage.clear()  # noqa: SLF001
+    try:
+        module = Parser(context, text, "torch-mlir").parse_module()
+        materialize_literals(module, context)
+    finally:
+        blobs._blob_storage.clear()  # noqa: SLF001
     module.verify()
     return TorchImport(module, context)
+
+
+def _resource_blobs(context: Context) -> OpAsmDialectInterface:
+    interface = context.get_dialect("builtin").get_interface(OpAsmDialectInterface)
+    assert interface is not None
+    return interface
+
+
+def materialize_literals(module: ModuleOp, context: Context) -> None:
+    """Replaces every `dense_resource` literal by a `dense` attribute holding its data."""
+    for op in module.walk():
+        if isinstance(op, ValueTensorLiteralOp) and isinstance(op.value, DenseResourceAttr):
+            data = literal_array(op, context)
+            tensor_type = op.value.type
+            op.properties["value"] = DenseIntOrFPElementsAttr(tensor_type, BytesAttr(data.tobytes()))
 
 
 def literal_array(op: ValueTensorLiteralOp, context: Context) -> np.ndarray:
@@ -137,14 +161,11 @@ def literal_array(op: ValueTensorLiteralOp, context: Context) -> np.ndarray:
     shape = result_type.get_shape()
     value = op.value
     if isinstance(value, DenseIntOrFPElementsAttr):
-        value_type = value.type
-        assert isinstance(value_type, TensorType)
         data = np.frombuffer(value.data.data, dtype=dtype)
         return np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape).copy()
     assert isinstance(value, DenseResourceAttr)
-    interface = context.get_dialect("builtin").get_interface(OpAsmDialectInterface)
-    blob = interface.lookup(value.resource_handle.data) if interface is not None else None
-    if blob is None:
+    blob = _resource_blobs(context).lookup(value.resource_handle.data)
+    if not blob:
         raise ValueError(f"dense_resource<{value.resource_handle.data}> has no data in the module")
     raw = bytes.fromhex(blob.removeprefix("0x"))
     # MLIR resource blobs start with a 4-byte alignment header.
