@@ -8,6 +8,7 @@ pieces and lose the module path.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,6 +46,9 @@ SUPPORTED_FX_OPS = frozenset(
         "aten.view.default",
     }
 )
+
+# torch.export's own use of a deprecated pytree API (torch 2.13), not the user's.
+TORCH_PYTREE_WARNING = r"`isinstance\(treespec, LeafSpec\)`"
 
 # The attribute that names a literal after the parameter or buffer it came from.
 PARAM_NAME_ATTR = "tt.param_name"
@@ -108,7 +112,9 @@ class _NameLiterals(FxImporterHooks):
 def export_program(model: torch.nn.Module, example_inputs: Sequence[torch.Tensor]) -> torch.export.ExportedProgram:
     model = model.eval()
     try:
-        program = torch.export.export(model, tuple(example_inputs))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=TORCH_PYTREE_WARNING, category=FutureWarning)
+            program = torch.export.export(model, tuple(example_inputs))
     except Exception as error:  # torch.export reports untraceable models in many ways
         raise UnsupportedTorchOp(f"torch.export failed: {type(error).__name__}: {error}") from None
     check_supported(program)
@@ -120,7 +126,9 @@ def import_to_torch_dialect(model: torch.nn.Module, example_inputs: Sequence[tor
     program = export_program(model, example_inputs)
     named = dict(program.state_dict)
     named.update(program.constants)
-    imported = fx.export_and_import(program, output_type="torch", hooks=_NameLiterals(named))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=TORCH_PYTREE_WARNING, category=FutureWarning)
+        imported = fx.export_and_import(program, output_type="torch", hooks=_NameLiterals(named))
     text = imported.operation.get_asm(print_generic_op_form=True)
     context = Context()
     load_all_dialects(context)

@@ -1,27 +1,80 @@
-"""`tt-import`: reserved name; the command grows with the import issue.
+"""`tt-import`: a model into `qtrain` IR.
 
-Until then it says so and exits with status 2, so scripts and tests can rely on
-the name without getting a silent success.
+    tt-import mcunet-5fps -o mcunet.mlir
+    tt-import path/to/model.pkl
+    tt-import path/to/file.py:ClassName --calibration images/ --input-shape 1,3,128,128
+
+MODEL is a shared pretrained model name (mcunet-5fps, mbv2-w0.35, proxyless-w0.3),
+a pretrained-format .pkl file, or a float PyTorch model class `file.py:ClassName`
+(constructed without arguments, post-training quantized with --calibration).
+Nothing is written when the import fails.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-DESCRIPTIONS = {
-    "import": "Import a PyTorch model or a pretrained int8 model into qtrain IR.",
-    "compile": "Compile a model or qtrain IR into a C project / Cortex-M7 ELF.",
-}
+from xdsl.printer import Printer
+
+from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
+from tiny_training.frontends.mcu_pickle import ModelFileError
+from tiny_training.frontends.torch_import import UnsupportedTorchOp
+from tiny_training.tools.common import ToolError, run_tool
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    try:
+        shape = tuple(int(part) for part in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad shape '{text}' (expected e.g. 1,3,128,128)") from None
+    if len(shape) != 4 or min(shape) < 1:
+        raise argparse.ArgumentTypeError(f"bad shape '{text}' (expected N,C,H,W with positive sizes)")
+    return shape
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tt-import",
+        description="Import a model into tiny-training's qtrain IR (through torch.export and torch-mlir).",
+        epilog=f"Shared models: {', '.join(SHARED_MODELS)}.",
+    )
+    parser.add_argument("model", help="shared model name, .pkl file, or path/to/file.py:ClassName")
+    parser.add_argument("-o", "--output", help="write the IR here (default: stdout)")
+    parser.add_argument("--calibration", help="calibration images: a folder of images or an .npz (float models)")
+    parser.add_argument("--input-shape", type=parse_shape, help="N,C,H,W of the model input (default 1,3,128,128)")
+    return parser
+
+
+def import_any(args: argparse.Namespace):
+    if ".py:" in args.model:
+        from tiny_training.frontends.ptq import import_float_model_file
+
+        return import_float_model_file(args.model, calibration=args.calibration, input_shape=args.input_shape)
+    resolution = 128 if args.input_shape is None else args.input_shape[2]
+    if args.input_shape is not None and args.input_shape[2] != args.input_shape[3]:
+        raise ToolError("pretrained models take square inputs")
+    return import_pretrained(args.model, resolution=resolution)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="tt-import", description=DESCRIPTIONS["import"])
-    parser.add_argument("model", nargs="?", help="model name, .pkl, file.py:Class or .mlir")
-    parser.parse_args(argv)
-    print("tt-import: not implemented yet in this version of tiny-training", file=sys.stderr)
-    sys.exit(2)
+    args = build_parser().parse_args(argv)
+
+    def body() -> None:
+        try:
+            module = import_any(args)
+        except (ModelFileError, UnsupportedTorchOp) as error:
+            raise ToolError(str(error)) from None
+        if args.output:
+            with open(Path(args.output), "w") as stream:
+                Printer(stream).print_op(module)
+                stream.write("\n")
+        else:
+            Printer().print_op(module)
+            print()
+
+    run_tool("tt-import", body)
 
 
 if __name__ == "__main__":

@@ -93,3 +93,61 @@ def test_tt_run_unknown_function(tmp_path):
     result = run("tt-run", str(module), "--inputs", str(tmp_path / "in.npz"), "--function", "train")
     assert result.returncode == 1
     assert "no function @train in the module (functions: main)" in result.stderr
+
+
+def test_tt_import_pretrained_then_run(tmp_path):
+    from tiny_training.paths import SharedDirMissing, shared_dir
+
+    try:
+        shared = shared_dir()
+    except SharedDirMissing:
+        pytest.skip("the shared models are absent: ../shared not found")
+    out = tmp_path / "mbv2.mlir"
+    result = run("tt-import", "mbv2-w0.35", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    text = out.read_text()
+    assert "qtrain.param @first_conv.weight = dense<" in text
+    assert text.count("qtrain.conv2d") == 52
+
+    from tiny_training.frontends.images import load_image
+
+    np.savez(tmp_path / "in.npz", arg0=load_image(shared / "data" / "photos" / "orange.jpg"))
+    result = run("tt-run", str(out), "--inputs", str(tmp_path / "in.npz"), "--output", str(tmp_path / "out.npz"))
+    assert result.returncode == 0, result.stderr
+    classes = (shared / "data" / "photos" / "imagenet_classes.txt").read_text().splitlines()
+    with np.load(tmp_path / "out.npz") as out_npz:
+        assert classes[int(np.argmax(out_npz["result0"].reshape(-1)))] == "orange"
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        ("nonexistent", "expected a shared model name"),
+        ("missing.pkl", "missing.pkl: no such file"),
+    ],
+)
+def test_tt_import_bad_model(model, message, tmp_path):
+    out = tmp_path / "never.mlir"
+    result = run("tt-import", model, "-o", str(out))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_tt_import_hostile_file(tmp_path):
+    import pickle
+    import zipfile
+
+    class Exploit:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    path = tmp_path / "evil.pkl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("archive/data.pkl", pickle.dumps({"first_conv": Exploit()}))
+    result = run("tt-import", str(path))
+    assert result.returncode == 1
+    assert "refusing to load global 'builtins.print'" in result.stderr
+    assert "pwned" not in result.stdout
