@@ -79,6 +79,14 @@ def requantize(acc: np.ndarray, multipliers: np.ndarray, zero_point: int) -> np.
     return clamp_int8(round_half_even_f32(scaled).astype(np.int64) + zero_point)
 
 
+def conv2d(op: qtrain.Conv2dOp, x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """The int8 output of one `qtrain.conv2d` for the given operand values."""
+    x_q = qtrain.quant_params(op.input.type)
+    y_q = qtrain.quant_params(op.output.type)
+    acc = conv2d_accumulate(x, x_q.zero_point_value, weight, bias, op.stride_hw, op.pad_tlbr, op.groups_value)
+    return requantize(acc, op.requant_multipliers(), y_q.zero_point_value)
+
+
 @register_impls
 class QTrainFunctions(InterpreterFunctions):
     """Interpreter functions for `qtrain`. Holds the current value of every
@@ -106,13 +114,7 @@ class QTrainFunctions(InterpreterFunctions):
 
     @impl(qtrain.Conv2dOp)
     def run_conv2d(self, interpreter: Interpreter, op: qtrain.Conv2dOp, args: tuple[Any, ...]):
-        x, weight, bias = args
-        x_q = qtrain.quant_params(op.input.type)
-        y_q = qtrain.quant_params(op.output.type)
-        acc = conv2d_accumulate(
-            x, x_q.zero_point_value, weight, bias, op.stride_hw, op.pad_tlbr, op.groups_value
-        )
-        return (requantize(acc, op.requant_multipliers(), y_q.zero_point_value),)
+        return (conv2d(op, *args),)
 
     @impl(qtrain.AddOp)
     def run_add(self, interpreter: Interpreter, op: qtrain.AddOp, args: tuple[Any, ...]):

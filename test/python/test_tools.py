@@ -151,3 +151,39 @@ def test_tt_import_hostile_file(tmp_path):
     assert result.returncode == 1
     assert "refusing to load global 'builtins.print'" in result.stderr
     assert "pwned" not in result.stdout
+
+
+def test_tt_import_float_model_file(tmp_path):
+    from tiny_training.paths import SharedDirMissing, shared_dir
+
+    try:
+        photos = shared_dir() / "data" / "photos"
+    except SharedDirMissing:
+        pytest.skip("the shared photos are absent: ../shared not found")
+    model = Path(__file__).parent / "models" / "tiny_mbv2.py"
+    out = tmp_path / "tiny.mlir"
+    result = run(
+        "tt-import", f"{model}:TinyMobileNetV2", "--calibration", str(photos), "--input-shape", "1,3,64,64",
+        "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "func.func @main(%0: tensor<1x3x64x64x!qtrain.qi8<" in text
+    assert "qtrain.param @features.0.0.weight" in text
+    assert "qtrain.linear" in text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["{model}:TinyMobileNetV2"], "a float model needs --calibration"),
+        (["{model}:NoSuchClass", "--calibration", "x.npz"], "no nn.Module class named NoSuchClass"),
+        (["missing.py:Net", "--calibration", "x.npz"], "missing.py: no such file"),
+    ],
+)
+def test_tt_import_float_model_errors(arguments, message):
+    model = Path(__file__).parent / "models" / "tiny_mbv2.py"
+    result = run("tt-import", *[a.format(model=model) for a in arguments])
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
