@@ -181,6 +181,16 @@ def _hw(value: Any, path: str) -> tuple[int, int]:
     raise ModelFileError(f"{path}: expected a size (int or pair), got {value!r}")
 
 
+def _activation_params(params: Any, path: str) -> dict[str, Any]:
+    """The input and output quantization `(x_scale, x_zero, y_scale, y_zero)` of a layer."""
+    return {
+        "x_scale": _float(_field(params, "x_scale", path), f"{path}.x_scale"),
+        "x_zero": _zero_point(_field(params, "x_zero", path), f"{path}.x_zero"),
+        "y_scale": _float(_field(params, "y_scale", path), f"{path}.y_scale"),
+        "y_zero": _zero_point(_field(params, "y_zero", path), f"{path}.y_zero"),
+    }
+
+
 def _parse_conv(entry: Any, path: str) -> QConv:
     in_channels = _int(_field(entry, "in_channel", path), f"{path}.in_channel")
     out_channels = _int(_field(entry, "out_channel", path), f"{path}.out_channel")
@@ -219,10 +229,7 @@ def _parse_conv(entry: Any, path: str) -> QConv:
         weight=weight,
         bias=bias,
         w_scales=w_scales,
-        x_scale=_float(_field(params, "x_scale", f"{path}.params"), f"{path}.params.x_scale"),
-        x_zero=_zero_point(_field(params, "x_zero", f"{path}.params"), f"{path}.params.x_zero"),
-        y_scale=_float(_field(params, "y_scale", f"{path}.params"), f"{path}.params.y_scale"),
-        y_zero=_zero_point(_field(params, "y_zero", f"{path}.params"), f"{path}.params.y_zero"),
+        **_activation_params(params, f"{path}.params"),
     )
 
 
@@ -230,10 +237,7 @@ def _parse_residual(entry: Any, path: str) -> QResidual:
     params = _field(entry, "params", path)
     return QResidual(
         path=path,
-        x_scale=_float(_field(params, "x_scale", f"{path}.params"), f"{path}.params.x_scale"),
-        x_zero=_zero_point(_field(params, "x_zero", f"{path}.params"), f"{path}.params.x_zero"),
-        y_scale=_float(_field(params, "y_scale", f"{path}.params"), f"{path}.params.y_scale"),
-        y_zero=_zero_point(_field(params, "y_zero", f"{path}.params"), f"{path}.params.y_zero"),
+        **_activation_params(params, f"{path}.params"),
     )
 
 

@@ -26,10 +26,10 @@ int32_t tt_round_half_even(float value)
     return (int32_t)rintf(value);
 }
 
-int8_t tt_requantize(int32_t acc, float multiplier, int32_t zero_point)
+/* rounded + zero_point clamped to int8; clamps while still a float, because
+ * converting an out-of-range float to an integer is undefined. */
+static int8_t clamp_add_zero_point(float rounded, int32_t zero_point)
 {
-    float rounded = rintf((float)acc * multiplier);
-    /* Clamp while still a float: converting an out-of-range float is undefined. */
     const float low = (float)(-128 - zero_point);
     const float high = (float)(127 - zero_point);
     if (rounded < low) {
@@ -41,21 +41,17 @@ int8_t tt_requantize(int32_t acc, float multiplier, int32_t zero_point)
     return (int8_t)((int32_t)rounded + zero_point);
 }
 
+int8_t tt_requantize(int32_t acc, float multiplier, int32_t zero_point)
+{
+    return clamp_add_zero_point(rintf((float)acc * multiplier), zero_point);
+}
+
 int8_t tt_add_requantize(int8_t a, int32_t a_zero, float a_mult,
                          int8_t b, int32_t b_zero, float b_mult, int32_t y_zero)
 {
     const float a_part = (float)((int32_t)a - a_zero) * a_mult;
     const float b_part = (float)((int32_t)b - b_zero) * b_mult;
-    float rounded = rintf(a_part + b_part);
-    const float low = (float)(-128 - y_zero);
-    const float high = (float)(127 - y_zero);
-    if (rounded < low) {
-        rounded = low;
-    }
-    if (rounded > high) {
-        rounded = high;
-    }
-    return (int8_t)((int32_t)rounded + y_zero);
+    return clamp_add_zero_point(rintf(a_part + b_part), y_zero);
 }
 
 int32_t tt_div_round_half_even(int32_t numerator, int32_t denominator)
