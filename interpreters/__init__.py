@@ -16,7 +16,7 @@ from xdsl.interpreters.func import FuncFunctions
 from xdsl.ir import Attribute
 
 from tiny_training.dialects.qtrain import element_numpy_dtype
-from tiny_training.interpreters.qtrain import QTrainFunctions
+from tiny_training.interpreters.qtrain import QTrainFunctions, QTrainGradFunctions
 
 
 class InterpreterInputError(ValueError):
@@ -38,6 +38,7 @@ class ReferenceInterpreter:
         self.interpreter = Interpreter(module)
         self.interpreter.register_implementations(FuncFunctions())
         self.interpreter.register_implementations(self.qtrain)
+        self.interpreter.register_implementations(QTrainGradFunctions())
 
     @property
     def params(self) -> dict[str, np.ndarray]:

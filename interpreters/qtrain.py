@@ -73,18 +73,39 @@ def saturate_int32(values: np.ndarray) -> np.ndarray:
     return np.clip(values, INT32_MIN, INT32_MAX)
 
 
+def requantize_unclamped(acc: np.ndarray, multipliers: np.ndarray, zero_point: int) -> np.ndarray:
+    """`rint(f32(acc) * eff[c]) + z_y` before the clamp, per-channel f32 multipliers on axis 1."""
+    scaled = acc.astype(np.int32).astype(np.float32) * multipliers.astype(np.float32)[None, :, None, None]
+    return round_half_even_f32(scaled).astype(np.int64) + zero_point
+
+
 def requantize(acc: np.ndarray, multipliers: np.ndarray, zero_point: int) -> np.ndarray:
     """`clamp(rint(f32(acc) * eff[c]) + z_y)` with per-channel f32 multipliers (axis 1)."""
-    scaled = acc.astype(np.int32).astype(np.float32) * multipliers.astype(np.float32)[None, :, None, None]
-    return clamp_int8(round_half_even_f32(scaled).astype(np.int64) + zero_point)
+    return clamp_int8(requantize_unclamped(acc, multipliers, zero_point))
+
+
+def inside_int8(values: np.ndarray) -> np.ndarray:
+    """The clamp mask: true where a value before the int8 clamp lies in [-128, 127]."""
+    return (values >= qtrain.INT8_MIN) & (values <= qtrain.INT8_MAX)
+
+
+def with_mask(op, unclamped: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The op's results: the clamped int8 values, and the clamp mask if the op has one."""
+    if op.mask is None:
+        return (clamp_int8(unclamped),)
+    return (clamp_int8(unclamped), inside_int8(unclamped))
+
+
+def conv2d_unclamped(op: qtrain.Conv2dOp, x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    x_q = qtrain.quant_params(op.input.type)
+    y_q = qtrain.quant_params(op.output.type)
+    acc = conv2d_accumulate(x, x_q.zero_point_value, weight, bias, op.stride_hw, op.pad_tlbr, op.groups_value)
+    return requantize_unclamped(acc, op.requant_multipliers(), y_q.zero_point_value)
 
 
 def conv2d(op: qtrain.Conv2dOp, x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """The int8 output of one `qtrain.conv2d` for the given operand values."""
-    x_q = qtrain.quant_params(op.input.type)
-    y_q = qtrain.quant_params(op.output.type)
-    acc = conv2d_accumulate(x, x_q.zero_point_value, weight, bias, op.stride_hw, op.pad_tlbr, op.groups_value)
-    return requantize(acc, op.requant_multipliers(), y_q.zero_point_value)
+    return clamp_int8(conv2d_unclamped(op, x, weight, bias))
 
 
 @register_impls
@@ -114,7 +135,7 @@ class QTrainFunctions(InterpreterFunctions):
 
     @impl(qtrain.Conv2dOp)
     def run_conv2d(self, interpreter: Interpreter, op: qtrain.Conv2dOp, args: tuple[Any, ...]):
-        return (conv2d(op, *args),)
+        return with_mask(op, conv2d_unclamped(op, *args))
 
     @impl(qtrain.AddOp)
     def run_add(self, interpreter: Interpreter, op: qtrain.AddOp, args: tuple[Any, ...]):
@@ -126,7 +147,7 @@ class QTrainFunctions(InterpreterFunctions):
         a_real = (lhs.astype(np.int32) - a_q.zero_point_value).astype(np.float32) * m_a
         b_real = (rhs.astype(np.int32) - b_q.zero_point_value).astype(np.float32) * m_b
         total = (a_real + b_real).astype(np.float32)
-        return (clamp_int8(round_half_even_f32(total).astype(np.int64) + y_q.zero_point_value),)
+        return with_mask(op, round_half_even_f32(total).astype(np.int64) + y_q.zero_point_value)
 
     @impl(qtrain.GlobalAvgPoolOp)
     def run_global_avgpool(self, interpreter: Interpreter, op: qtrain.GlobalAvgPoolOp, args: tuple[Any, ...]):
@@ -152,3 +173,142 @@ class QTrainFunctions(InterpreterFunctions):
         x, weight, bias = args
         y = x.astype(np.float32) @ weight.astype(np.float32).T + bias.astype(np.float32)
         return (y.astype(np.float32),)
+
+
+# --------------------------------------------------------------------------- loss and gradients
+# fp32 values; sums are accumulated in float64 and rounded to f32 once (the C runtime
+# accumulates in f32 and is compared with a tolerance on these paths).
+
+
+def conv2d_grad_input(
+    grad: np.ndarray,
+    weight: np.ndarray,
+    input_shape: tuple[int, ...],
+    stride: tuple[int, int],
+    pad: tuple[int, int, int, int],
+    groups: int,
+) -> np.ndarray:
+    """The transposed convolution of the accumulator gradient with the int8 weights."""
+    n, c_in, h, w = input_shape
+    top, left, bottom, right = pad
+    c_out, c_per_group, k_h, k_w = weight.shape
+    out_h, out_w = grad.shape[2:]
+    g = grad.astype(np.float64).reshape(n, groups, c_out // groups, out_h, out_w)
+    wg = weight.astype(np.float64).reshape(groups, c_out // groups, c_per_group, k_h, k_w)
+    padded = np.zeros((n, groups, c_per_group, h + top + bottom, w + left + right))
+    for kh in range(k_h):
+        for kw in range(k_w):
+            contribution = np.einsum("ngoij,goc->ngcij", g, wg[:, :, :, kh, kw])
+            padded[:, :, :, kh : kh + stride[0] * out_h : stride[0], kw : kw + stride[1] * out_w : stride[1]] += (
+                contribution
+            )
+    result = padded[:, :, :, top : top + h, left : left + w].reshape(n, c_in, h, w)
+    return result.astype(np.float32)
+
+
+def conv2d_grad_weight(
+    x: np.ndarray,
+    x_zero_point: int,
+    grad: np.ndarray,
+    weight_shape: tuple[int, ...],
+    stride: tuple[int, int],
+    pad: tuple[int, int, int, int],
+    groups: int,
+) -> np.ndarray:
+    """`dW = grad_weight(x - z_x, g)` for the leading `weight_shape` slice (regular or depthwise)."""
+    top, left, bottom, right = pad
+    k_h, k_w = weight_shape[2:]
+    centered = np.pad(x.astype(np.float64) - x_zero_point, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    windows = sliding_window_view(centered, (k_h, k_w), axis=(2, 3))[:, :, :: stride[0], :: stride[1]]
+    g = grad.astype(np.float64)
+    if groups == 1:
+        channels = weight_shape[1]
+        result = np.einsum("noij,ncijkl->ockl", g, windows[:, :channels], optimize=True)
+    else:  # depthwise: output channel c sees input channel c
+        channels = weight_shape[0]
+        result = np.einsum("ncij,ncijkl->ckl", g[:, :channels], windows[:, :channels], optimize=True)[:, None]
+    return result.astype(np.float32)
+
+
+@register_impls
+class QTrainGradFunctions(InterpreterFunctions):
+    """Interpreter functions for the loss and gradient ops of `qtrain`."""
+
+    @impl(qtrain.SoftmaxCrossEntropyOp)
+    def run_softmax_cross_entropy(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        logits, label = args
+        logits = logits.astype(np.float64)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_sum = np.log(np.exp(shifted).sum(axis=1))
+        picked = shifted[np.arange(logits.shape[0]), label.astype(np.int64)]
+        return (np.asarray((log_sum - picked).mean(), dtype=np.float32),)
+
+    @impl(qtrain.SoftmaxCrossEntropyGradOp)
+    def run_softmax_cross_entropy_grad(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        logits, label = args
+        logits = logits.astype(np.float64)
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        grad = exp / exp.sum(axis=1, keepdims=True)
+        grad[np.arange(logits.shape[0]), label.astype(np.int64)] -= 1.0
+        return ((grad / logits.shape[0]).astype(np.float32),)
+
+    @impl(qtrain.LinearGradInputOp)
+    def run_linear_grad_input(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        grad, weight = args
+        return ((grad.astype(np.float64) @ weight.astype(np.float64)).astype(np.float32),)
+
+    @impl(qtrain.LinearGradWeightOp)
+    def run_linear_grad_weight(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        grad, x = args
+        return ((grad.astype(np.float64).T @ x.astype(np.float64)).astype(np.float32),)
+
+    @impl(qtrain.SumBatchOp)
+    def run_sum_batch(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        return (args[0].astype(np.float64).sum(axis=0).astype(np.float32),)
+
+    @impl(qtrain.ReshapeOp)
+    def run_reshape(self, interpreter: Interpreter, op: qtrain.ReshapeOp, args: tuple[Any, ...]):
+        return (args[0].reshape(op.output.type.get_shape()),)  # pyright: ignore[reportAttributeAccessIssue]
+
+    @impl(qtrain.DequantizeGradOp)
+    def run_dequantize_grad(self, interpreter: Interpreter, op: qtrain.DequantizeGradOp, args: tuple[Any, ...]):
+        return ((args[0].astype(np.float32) * np.float32(op.scale.value.data)).astype(np.float32),)
+
+    @impl(qtrain.GlobalAvgPoolGradOp)
+    def run_global_avgpool_grad(self, interpreter: Interpreter, op: qtrain.GlobalAvgPoolGradOp, args: tuple[Any, ...]):
+        shape = op.grad_input.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        spread = args[0].astype(np.float32) / np.float32(shape[2] * shape[3])
+        return (np.broadcast_to(spread, shape).astype(np.float32),)
+
+    @impl(qtrain.ClampGradOp)
+    def run_clamp_grad(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        grad, mask = args
+        return (np.where(mask, grad, np.float32(0)).astype(np.float32),)
+
+    @impl(qtrain.AddGradOp)
+    def run_add_grad(self, interpreter: Interpreter, op: qtrain.AddGradOp, args: tuple[Any, ...]):
+        grad = args[0].astype(np.float32)
+        lhs, rhs = np.float32(op.lhs_factor.value.data), np.float32(op.rhs_factor.value.data)
+        return ((grad * lhs).astype(np.float32), (grad * rhs).astype(np.float32))
+
+    @impl(qtrain.RequantGradOp)
+    def run_requant_grad(self, interpreter: Interpreter, op: qtrain.RequantGradOp, args: tuple[Any, ...]):
+        multipliers = np.array(list(op.multipliers.iter_values()), dtype=np.float32)
+        return ((args[0].astype(np.float32) * multipliers[None, :, None, None]).astype(np.float32),)
+
+    @impl(qtrain.Conv2dGradInputOp)
+    def run_conv2d_grad_input(self, interpreter: Interpreter, op: qtrain.Conv2dGradInputOp, args: tuple[Any, ...]):
+        grad, weight = args
+        shape = op.grad_input.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        return (conv2d_grad_input(grad, weight, shape, op.stride_hw, op.pad_tlbr, op.groups_value),)
+
+    @impl(qtrain.Conv2dGradWeightOp)
+    def run_conv2d_grad_weight(self, interpreter: Interpreter, op: qtrain.Conv2dGradWeightOp, args: tuple[Any, ...]):
+        x, grad = args
+        zero_point = qtrain.quant_params(op.input.type).zero_point_value
+        shape = op.grad_weight.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        return (conv2d_grad_weight(x, zero_point, grad, shape, op.stride_hw, op.pad_tlbr, op.groups_value),)
+
+    @impl(qtrain.Conv2dGradBiasOp)
+    def run_conv2d_grad_bias(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        return (args[0].astype(np.float64).sum(axis=(0, 2, 3)).astype(np.float32),)
