@@ -35,7 +35,27 @@ def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return ConvertTorchToQtrainPass
 
-    return {"convert-torch-to-qtrain": get_convert_torch_to_qtrain}
+    def get_new_head() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_new_head import QtrainNewHeadPass
+
+        return QtrainNewHeadPass
+
+    def get_append_loss() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_append_loss import QtrainAppendLossPass
+
+        return QtrainAppendLossPass
+
+    def get_autodiff() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_autodiff import QtrainAutodiffPass
+
+        return QtrainAutodiffPass
+
+    return {
+        "convert-torch-to-qtrain": get_convert_torch_to_qtrain,
+        "qtrain-new-head": get_new_head,
+        "qtrain-append-loss": get_append_loss,
+        "qtrain-autodiff": get_autodiff,
+    }
 
 
 def get_targets() -> dict[str, Callable[[], type]]:

@@ -81,6 +81,8 @@ from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAVal
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
+    VarConstraint,
+    base,
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
@@ -1287,6 +1289,77 @@ class Conv2dGradBiasOp(IRDLOperation):
         _f32(self, "result", self.grad_bias.type, shape=(shape[1],))
 
 
+@irdl_op_definition
+class AccumulateOp(IRDLOperation):
+    """Elementwise f32 sum of two gradients of the same value (a value with several uses).
+
+    Example:
+        %g = qtrain.accumulate %a, %b : tensor<1x8x4x4xf32>
+    """
+
+    name = "qtrain.accumulate"
+
+    T: ClassVar = VarConstraint("T", base(TensorType))
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    output = result_def(T)
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($output)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        super().__init__(operands=[lhs, rhs], result_types=[SSAValue.get(lhs).type])
+
+    def verify_(self) -> None:
+        shape = _f32(self, "lhs", self.lhs.type).get_shape()
+        _f32(self, "rhs", self.rhs.type, shape=shape)
+        _f32(self, "result", self.output.type, shape=shape)
+
+
+class ParamGradSymbolUser(SymbolUserOpInterface):
+    def verify(self, op: Operation) -> None:
+        assert isinstance(op, ParamGradOp)
+        target = SymbolTable.lookup_symbol(op, op.param)
+        if not isinstance(target, ParamOp):
+            raise VerifyException(f"qtrain.param_grad: no qtrain.param named {op.param}")
+        param_shape = target.value_type.get_shape()
+        grad_shape = op.grad.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        if len(grad_shape) != len(param_shape) or any(g > p for g, p in zip(grad_shape, param_shape, strict=True)):
+            raise VerifyException(
+                f"qtrain.param_grad: gradient {_shape_text(grad_shape)} is not a leading slice of "
+                f"{op.param} ({_shape_text(param_shape)})"
+            )
+
+
+@irdl_op_definition
+class ParamGradOp(IRDLOperation):
+    """Marks `%grad` as the gradient of a parameter (or of its leading slice, for a
+    partial-channel update). A sink: the optimizer pass turns it into an update; the
+    interpreter records it. Removing it makes the backward ops that feed it dead.
+
+    Example:
+        qtrain.param_grad @conv0.bias, %db : tensor<2xf32>
+    """
+
+    name = "qtrain.param_grad"
+
+    param = prop_def(SymbolRefAttr)
+    grad = operand_def(TensorType)
+
+    assembly_format = "$param `,` $grad attr-dict `:` type($grad)"
+
+    traits = traits_def(ParamGradSymbolUser())
+
+    def __init__(self, param: str | SymbolRefAttr, grad: SSAValue | Operation):
+        if isinstance(param, str):
+            param = SymbolRefAttr(param)
+        super().__init__(operands=[grad], properties={"param": param})
+
+    def verify_(self) -> None:
+        _f32(self, "gradient", self.grad.type)
+
+
 QTrain = Dialect(
     "qtrain",
     [
@@ -1312,6 +1385,8 @@ QTrain = Dialect(
         Conv2dGradInputOp,
         Conv2dGradWeightOp,
         Conv2dGradBiasOp,
+        AccumulateOp,
+        ParamGradOp,
     ],
     [QInt8Type],
 )

@@ -38,11 +38,17 @@ class ReferenceInterpreter:
         self.interpreter = Interpreter(module)
         self.interpreter.register_implementations(FuncFunctions())
         self.interpreter.register_implementations(self.qtrain)
-        self.interpreter.register_implementations(QTrainGradFunctions())
+        self.grad_functions = QTrainGradFunctions()
+        self.interpreter.register_implementations(self.grad_functions)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
         return self.qtrain.params
+
+    @property
+    def gradients(self) -> dict[str, np.ndarray]:
+        """Parameter gradients recorded by `qtrain.param_grad` in the last calls."""
+        return self.grad_functions.gradients
 
     def function(self, name: str) -> func.FuncOp:
         for op in self.module.ops:

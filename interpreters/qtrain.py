@@ -232,7 +232,11 @@ def conv2d_grad_weight(
 
 @register_impls
 class QTrainGradFunctions(InterpreterFunctions):
-    """Interpreter functions for the loss and gradient ops of `qtrain`."""
+    """Interpreter functions for the loss and gradient ops of `qtrain`. `gradients`
+    holds the last value marked by `qtrain.param_grad` for each parameter."""
+
+    def __init__(self) -> None:
+        self.gradients: dict[str, np.ndarray] = {}
 
     @impl(qtrain.SoftmaxCrossEntropyOp)
     def run_softmax_cross_entropy(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
@@ -312,3 +316,12 @@ class QTrainGradFunctions(InterpreterFunctions):
     @impl(qtrain.Conv2dGradBiasOp)
     def run_conv2d_grad_bias(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
         return (args[0].astype(np.float64).sum(axis=(0, 2, 3)).astype(np.float32),)
+
+    @impl(qtrain.AccumulateOp)
+    def run_accumulate(self, interpreter: Interpreter, op, args: tuple[Any, ...]):
+        return ((args[0].astype(np.float32) + args[1].astype(np.float32)).astype(np.float32),)
+
+    @impl(qtrain.ParamGradOp)
+    def run_param_grad(self, interpreter: Interpreter, op: qtrain.ParamGradOp, args: tuple[Any, ...]):
+        self.gradients[op.param.string_value()] = args[0]
+        return ()

@@ -1,0 +1,95 @@
+"""`qtrain-new-head{classes=N seed=S}`: a new classifier for transfer learning.
+
+Input invariant: a function (`function`, default `main`) whose single result is the
+logits of either an int8 1x1 `qtrain.conv2d` on a `N x C x 1 x 1` feature (the
+pretrained models' ImageNet classifier) or an fp32 `qtrain.linear`.
+
+Output: the function returns fp32 logits `N x classes` of a new fp32 head
+(`qtrain.dequantize`, `qtrain.flatten`, `qtrain.linear`) on the same features, with
+trainable parameters `@head.weight` (`classes x C`) and `@head.bias`, initialised
+deterministically from `seed` like PyTorch's `nn.Linear`: uniform in
+`[-1/sqrt(C), 1/sqrt(C)]`. The old classifier and its parameters are removed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, TensorType, f32
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+from tiny_training.dialects import qtrain
+from tiny_training.passes.utils import erase_unused_params, find_function, insert_param
+
+
+@dataclass(frozen=True)
+class QtrainNewHeadPass(ModulePass):
+    name = "qtrain-new-head"
+
+    classes: int = 10
+    seed: int = 0
+    function: str = "main"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.classes < 2:
+            raise PassFailedException(f"qtrain-new-head: classes must be >= 2, got {self.classes}")
+        function = find_function(op, self.function, self.name)
+        returns = [o for o in function.body.block.ops if isinstance(o, func.ReturnOp)]
+        if len(returns) != 1 or len(returns[0].operands) != 1:
+            raise PassFailedException(f"{self.name}: @{self.function} must return exactly the logits")
+        ret = returns[0]
+        old_head = ret.operands[0].owner
+        if isinstance(old_head, qtrain.Conv2dOp):
+            features = self.pooled_features(old_head)
+        elif isinstance(old_head, qtrain.LinearOp):
+            features = old_head.input
+        else:
+            raise PassFailedException(
+                f"{self.name}: the logits come from {getattr(old_head, 'name', 'a function argument')}, "
+                "expected an int8 1x1 qtrain.conv2d or a qtrain.linear"
+            )
+
+        rewriter = Rewriter()
+        point = InsertPoint.before(ret)
+        if isinstance(features.type, TensorType) and isinstance(features.type.element_type, qtrain.QInt8Type):
+            dequantized = qtrain.DequantizeOp(features)
+            flat = qtrain.FlattenOp(dequantized)
+            rewriter.insert_op([dequantized, flat], point)
+            features = flat.output
+        in_features = features.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        rng = np.random.default_rng(self.seed)
+        bound = 1.0 / math.sqrt(in_features)
+        weight = rng.uniform(-bound, bound, size=(self.classes, in_features)).astype(np.float32)
+        bias = rng.uniform(-bound, bound, size=(self.classes,)).astype(np.float32)
+        w = insert_param(op, function, point, "head.weight", weight, f32, trainable=True)
+        b = insert_param(op, function, point, "head.bias", bias, f32, trainable=True)
+        linear = qtrain.LinearOp(features, w, b)
+        rewriter.insert_op(linear, point)
+        ret.operands = [linear.output]
+        self.erase_chain(old_head)
+        function.update_function_type()
+        erase_unused_params(op)
+
+    def pooled_features(self, conv: qtrain.Conv2dOp) -> SSAValue:
+        shape = conv.input.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        kernel = conv.weight.type.get_shape()[2:]  # pyright: ignore[reportAttributeAccessIssue]
+        if shape[2:] != (1, 1) or kernel != (1, 1):
+            raise PassFailedException(f"{self.name}: the int8 classifier must be a 1x1 conv on 1x1 features")
+        return conv.input
+
+    @staticmethod
+    def erase_chain(op: Operation) -> None:
+        """Erases `op` and then any of its operands' producers left without uses."""
+        producers = [operand.owner for operand in op.operands]
+        Rewriter.erase_op(op)
+        for producer in producers:
+            if isinstance(producer, Operation) and all(not r.uses for r in producer.results):
+                if isinstance(producer, qtrain.GetParamOp):
+                    Rewriter.erase_op(producer)
