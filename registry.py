@@ -50,8 +50,32 @@ def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return QtrainAutodiffPass
 
+    def get_sparse_update() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_sparse_update import QtrainSparseUpdatePass
+
+        return QtrainSparseUpdatePass
+
+    def get_qas() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_qas import QtrainQasPass
+
+        return QtrainQasPass
+
+    def get_sgd() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_sgd import QtrainSgdPass
+
+        return QtrainSgdPass
+
+    def get_training() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_training import QtrainTrainingPass
+
+        return QtrainTrainingPass
+
     return {
         "convert-torch-to-qtrain": get_convert_torch_to_qtrain,
+        "qtrain-sparse-update": get_sparse_update,
+        "qtrain-qas": get_qas,
+        "qtrain-sgd": get_sgd,
+        "qtrain-training": get_training,
         "qtrain-new-head": get_new_head,
         "qtrain-append-loss": get_append_loss,
         "qtrain-autodiff": get_autodiff,

@@ -138,7 +138,12 @@ class QInt8Type(ParametrizedAttribute, TypeAttribute):
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> list[Attribute]:
         with parser.in_angle_brackets():
-            scale = parser.parse_number()
+            scale_position = parser.pos
+            number = parser.parse_number()
+            try:
+                scale = float(number)
+            except OverflowError:
+                parser.raise_error("quantization scale is too large for f64", scale_position, parser.pos)
             parser.parse_punctuation(",")
             zero_point = parser.parse_integer(allow_boolean=False, context_msg=" (zero point)")
         return [FloatAttr(scale, 64), IntAttr(zero_point)]
@@ -188,6 +193,7 @@ def _check_tensor(
         raise VerifyException(
             f"{op.name}: {role} must have rank {rank}, got rank {value_type.get_num_dims()}"
         )
+    _check_static(op, role, value_type)
     element_type = value_type.element_type
     if isinstance(element, type):
         if not isinstance(element_type, element):
@@ -214,6 +220,15 @@ def _check_mask(op: Operation, mask: SSAValue | None, output_type: Attribute) ->
         raise VerifyException(
             f"{op.name}: mask must be {mask_type_for(output_type)} (the result's shape, i1), got {mask.type}"
         )
+
+
+def _check_static(op: Operation, role: str, value_type: TensorType) -> None:
+    """Every dimension known and non-zero: the compiler plans static buffers."""
+    shape = value_type.get_shape()
+    if any(d < 0 for d in shape):
+        raise VerifyException(f"{op.name}: {role} must have a static shape, got {value_type}")
+    if any(d == 0 for d in shape):
+        raise VerifyException(f"{op.name}: {role} must not be empty, got {value_type}")
 
 
 def _int_array(attr: DenseArrayBase) -> tuple[int, ...]:
@@ -288,10 +303,12 @@ class ParamOp(IRDLOperation):
                 f"qtrain.param @{self.sym_name.data}: element type must be i8, i32 or f32, "
                 f"got {value_type.element_type}"
             )
+        if any(d <= 0 for d in value_type.get_shape()):
+            raise VerifyException(f"qtrain.param @{self.sym_name.data}: parameters must not be empty, got {value_type}")
         if not self.value.shape_is_complete:
             raise VerifyException(
                 f"qtrain.param @{self.sym_name.data}: holds {len(self.value)} values "
-                f"but its type {value_type} needs {math.prod(value_type.get_shape())} (splats are not allowed)"
+                f"but its type {value_type} needs {math.prod(value_type.get_shape())}"
             )
 
     def to_numpy(self) -> np.ndarray:
@@ -544,6 +561,7 @@ class AddOp(IRDLOperation):
         for role, value_type in (("lhs", self.lhs.type), ("rhs", self.rhs.type), ("result", self.output.type)):
             if not isinstance(value_type, TensorType) or not isinstance(value_type.element_type, QInt8Type):
                 raise VerifyException(f"{self.name}: {role} must be a tensor of !qtrain.qi8, got {value_type}")
+            _check_static(self, role, value_type)
             shapes.append(value_type.get_shape())
         _check_mask(self, self.mask, self.output.type)
         if not shapes[0] == shapes[1] == shapes[2]:
@@ -621,6 +639,7 @@ class DequantizeOp(IRDLOperation):
             raise VerifyException(f"{self.name}: input must be a tensor of !qtrain.qi8, got {x_type}")
         if not isinstance(y_type, TensorType) or y_type.element_type != f32:
             raise VerifyException(f"{self.name}: result must be a tensor of f32, got {y_type}")
+        _check_static(self, "input", x_type)
         if x_type.get_shape() != y_type.get_shape():
             raise VerifyException(f"{self.name}: input and result must have the same shape")
 
@@ -656,6 +675,8 @@ class FlattenOp(IRDLOperation):
         assert isinstance(x_type, TensorType) and isinstance(y_type, TensorType)
         if x_type.get_num_dims() < 2:
             raise VerifyException(f"{self.name}: input must have rank >= 2, got rank {x_type.get_num_dims()}")
+        _check_static(self, "input", x_type)
+        _check_static(self, "result", y_type)
         shape = x_type.get_shape()
         expected = (shape[0], math.prod(shape[1:]))
         if y_type.get_shape() != expected:
@@ -725,6 +746,7 @@ def _f32(op: Operation, role: str, value_type: Attribute, shape: Sequence[int] |
     """Checks that a value is an f32 tensor (of a given shape or rank); returns it typed."""
     if not isinstance(value_type, TensorType) or value_type.element_type != f32:
         raise VerifyException(f"{op.name}: {role} must be a tensor of f32, got {value_type}")
+    _check_static(op, role, value_type)
     if rank is not None and value_type.get_num_dims() != rank:
         raise VerifyException(f"{op.name}: {role} must have rank {rank}, got rank {value_type.get_num_dims()}")
     if shape is not None and value_type.get_shape() != tuple(shape):
@@ -1360,6 +1382,98 @@ class ParamGradOp(IRDLOperation):
         _f32(self, "gradient", self.grad.type)
 
 
+@irdl_op_definition
+class ScaleChannelsOp(IRDLOperation):
+    """Multiplies each leading-axis slice of an f32 gradient by its own f32 factor:
+    `y[c, ...] = x[c, ...] * factors[c]` (Quantization-Aware Scaling of a weight or
+    bias gradient).
+
+    Example:
+        %s = qtrain.scale_channels %g {factors = array<f32: 4.0, 0.5>} : tensor<2x3x1x1xf32>
+    """
+
+    name = "qtrain.scale_channels"
+
+    T: ClassVar = VarConstraint("T", base(TensorType))
+    input = operand_def(T)
+    output = result_def(T)
+    factors = prop_def(DenseArrayBase)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$input attr-dict `:` type($output)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue | Operation, factors: Sequence[float]):
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            properties={"factors": DenseArrayBase.from_list(f32, [float(f) for f in factors])},
+        )
+
+    def verify_(self) -> None:
+        shape = _f32(self, "input", self.input.type).get_shape()
+        if not shape or not isinstance(self.factors.elt_type, Float32Type) or len(self.factors) != shape[0]:
+            raise VerifyException(
+                f"{self.name}: factors must be array<f32> with one value per leading-axis slice "
+                f"({shape[0] if shape else 0}), got {len(self.factors)}"
+            )
+
+
+class SgdSymbolUser(SymbolUserOpInterface):
+    def verify(self, op: Operation) -> None:
+        assert isinstance(op, SgdUpdateOp)
+        target = SymbolTable.lookup_symbol(op, op.param)
+        if not isinstance(target, ParamOp):
+            raise VerifyException(f"qtrain.sgd_update: no qtrain.param named {op.param}")
+        if target.trainable is None:
+            raise VerifyException(f"qtrain.sgd_update: {op.param} is not marked trainable")
+        param_shape = target.value_type.get_shape()
+        grad_shape = op.grad.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        if len(grad_shape) != len(param_shape) or any(g > p for g, p in zip(grad_shape, param_shape, strict=True)):
+            raise VerifyException(
+                f"qtrain.sgd_update: gradient {_shape_text(grad_shape)} is not a leading slice of "
+                f"{op.param} ({_shape_text(param_shape)})"
+            )
+
+
+@irdl_op_definition
+class SgdUpdateOp(IRDLOperation):
+    """In-place SGD step on a trainable parameter (or its leading slice), no momentum.
+
+    * int8 weights: `W_q = sat8(W_q - rint(f32(g * lr)))`;
+    * int32 biases: `b_q = sat32(b_q - rint(f32(g * lr)))`;
+    * fp32 parameters: `W = W - f32(g * lr)`.
+    Rounding is half to even, products in f32. The number of int8/int32 values that
+    saturated is counted by the interpreter (`saturations`).
+
+    Example:
+        qtrain.sgd_update @conv0.bias, %db {lr = 4.0e-04 : f32} : tensor<2xf32>
+    """
+
+    name = "qtrain.sgd_update"
+
+    param = prop_def(SymbolRefAttr)
+    grad = operand_def(TensorType)
+    lr = prop_def(FloatAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$param `,` $grad attr-dict `:` type($grad)"
+
+    traits = traits_def(SgdSymbolUser())
+
+    def __init__(self, param: str | SymbolRefAttr, grad: SSAValue | Operation, lr: float):
+        if isinstance(param, str):
+            param = SymbolRefAttr(param)
+        super().__init__(operands=[grad], properties={"param": param, "lr": FloatAttr(float(lr), 32)})
+
+    def verify_(self) -> None:
+        _f32(self, "gradient", self.grad.type)
+        lr = self.lr.value.data
+        if not (math.isfinite(lr) and lr >= 0):
+            raise VerifyException(f"{self.name}: lr must be finite and >= 0, got {lr}")
+
+
 QTrain = Dialect(
     "qtrain",
     [
@@ -1387,6 +1501,8 @@ QTrain = Dialect(
         Conv2dGradBiasOp,
         AccumulateOp,
         ParamGradOp,
+        ScaleChannelsOp,
+        SgdUpdateOp,
     ],
     [QInt8Type],
 )

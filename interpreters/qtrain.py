@@ -115,6 +115,8 @@ class QTrainFunctions(InterpreterFunctions):
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
+        # How many int8/int32 parameter values saturated in SGD updates, per parameter.
+        self.saturations: dict[str, int] = {}
 
     def param_value(self, interpreter: Interpreter, op: qtrain.GetParamOp) -> np.ndarray:
         name = op.param.string_value()
@@ -128,6 +130,30 @@ class QTrainFunctions(InterpreterFunctions):
             value.flags.writeable = False
             self.params[name] = value
         return self.params[name]
+
+    @impl(qtrain.SgdUpdateOp)
+    def run_sgd_update(self, interpreter: Interpreter, op: qtrain.SgdUpdateOp, args: tuple[Any, ...]):
+        name = op.param.string_value()
+        target = SymbolTable.lookup_symbol(op, op.param)
+        assert isinstance(target, qtrain.ParamOp)
+        if name not in self.params:
+            self.params[name] = target.to_numpy().copy()
+        updated = self.params[name].copy()
+        grad = args[0].astype(np.float32)
+        region = tuple(slice(0, extent) for extent in grad.shape)
+        step = (grad * np.float32(op.lr.value.data)).astype(np.float32)
+        current = updated[region]
+        if updated.dtype == np.float32:
+            updated[region] = (current - step).astype(np.float32)
+        else:
+            info = np.iinfo(updated.dtype)
+            # Bound the step first: a huge gradient saturates instead of overflowing int64.
+            raw = current.astype(np.int64) - np.rint(np.clip(step, -(2.0**40), 2.0**40)).astype(np.int64)
+            self.saturations[name] = self.saturations.get(name, 0) + int(((raw < info.min) | (raw > info.max)).sum())
+            updated[region] = np.clip(raw, info.min, info.max).astype(updated.dtype)
+        updated.flags.writeable = False
+        self.params[name] = updated
+        return ()
 
     @impl(qtrain.GetParamOp)
     def run_get_param(self, interpreter: Interpreter, op: qtrain.GetParamOp, args: tuple[Any, ...]):
@@ -325,3 +351,9 @@ class QTrainGradFunctions(InterpreterFunctions):
     def run_param_grad(self, interpreter: Interpreter, op: qtrain.ParamGradOp, args: tuple[Any, ...]):
         self.gradients[op.param.string_value()] = args[0]
         return ()
+
+    @impl(qtrain.ScaleChannelsOp)
+    def run_scale_channels(self, interpreter: Interpreter, op: qtrain.ScaleChannelsOp, args: tuple[Any, ...]):
+        factors = np.array(list(op.factors.iter_values()), dtype=np.float32)
+        shape = (-1,) + (1,) * (args[0].ndim - 1)
+        return ((args[0].astype(np.float32) * factors.reshape(shape)).astype(np.float32),)

@@ -9,7 +9,13 @@ point (`tiny_training.universe`).
 import sys
 from collections.abc import Sequence
 
-from xdsl.utils.exceptions import DiagnosticException, ParseError, PassFailedException, VerifyException
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    PassFailedException,
+    VerifyException,
+)
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from tiny_training.registry import get_passes, get_targets, load_all_dialects
@@ -41,11 +47,12 @@ def main(args: Sequence[str] | None = None) -> None:
     stderr with exit status 1, never as a Python traceback."""
     try:
         TinyTrainingOptMain(args).run()
-    except (ParseError, DiagnosticException, VerifyException, PassFailedException) as error:
+    except (ParseError, DiagnosticException, VerifyException, PassFailedException, ArgSpecParseError) as error:
         print(error, file=sys.stderr)
         sys.exit(1)
-    except OSError as error:
-        print(f"tt-opt: {error}", file=sys.stderr)
+    except (OSError, ValueError, OverflowError) as error:
+        # e.g. a missing file, or a literal that xDSL's parser cannot represent
+        print(f"tt-opt: error: {error}", file=sys.stderr)
         sys.exit(1)
 
 

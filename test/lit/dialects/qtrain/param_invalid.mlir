@@ -32,17 +32,16 @@ qtrain.param @p = dense<[1, 2]> : tensor<2xui8>
 
 // -----
 
-// "holds N values but its type needs M (splats are not allowed)" cannot be
+// "holds N values but its type needs M" cannot be
 // reached with N != M: the parser expands a splat to the full value and rejects
-// a list or hex string of the wrong length. The one way in is an empty tensor,
-// whose message is misleading (0 values, 0 needed, and no splat involved).
+// a list or hex string of the wrong length. Empty tensors get their own message.
 qtrain.param @p = dense<> : tensor<0xi8>
-// CHECK: {{^}}qtrain.param @p: holds 0 values but its type tensor<0xi8> needs 0 (splats are not allowed){{$}}
+// CHECK: {{^}}qtrain.param @p: parameters must not be empty, got tensor<0xi8>{{$}}
 
 // -----
 
 qtrain.param @p = dense<> : tensor<2x0xf32>
-// CHECK: {{^}}qtrain.param @p: holds 0 values but its type tensor<2x0xf32> needs 0 (splats are not allowed){{$}}
+// CHECK: {{^}}qtrain.param @p: parameters must not be empty, got tensor<2x0xf32>{{$}}
 
 // -----
 

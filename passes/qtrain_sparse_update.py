@@ -1,0 +1,135 @@
+"""`qtrain-sparse-update{scheme=NAME k=K report=false}`: choose what trains, prune the rest.
+
+Input invariant: `@train_step` (option `function`) after `qtrain-autodiff`: a complete
+backward pass ending in `qtrain.param_grad` sinks.
+
+Output: only the parameters of the scheme (`passes/schemes.py`: FACTS.md section 5
+presets, `full`, `bias-only`, `head-only`, `last-k`, or a `.json` file) keep their
+`param_grad` and are marked `trainable`; partial-channel weights get a weight gradient
+of their leading channels only (the first k input channels of a regular conv, the first
+k channels of a depthwise one); then every op whose result is unused is removed, so
+backward stops at the earliest trained layer and input gradients are not computed
+where unused, and clamp masks nobody reads are dropped. The fp32 head always trains.
+With `report=true`, a table of what trains is printed on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp, UnitAttr
+from xdsl.ir import Operation
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import PassFailedException
+
+from tiny_training.dialects import qtrain
+from tiny_training.passes.schemes import SchemeError, resolve_scheme
+from tiny_training.passes.utils import find_function, params_by_name
+
+
+def param_of(value) -> str | None:
+    owner = value.owner
+    return owner.param.string_value() if isinstance(owner, qtrain.GetParamOp) else None
+
+
+def remove_dead_ops(function: func.FuncOp) -> None:
+    """Erases side-effect-free ops without uses until none is left; drops unread masks."""
+    changed = True
+    while changed:
+        changed = False
+        for op in reversed(list(function.body.block.ops)):
+            if op.has_trait(Pure) and all(not result.uses for result in op.results):
+                Rewriter.erase_op(op)
+                changed = True
+    for op in list(function.body.block.ops):
+        if isinstance(op, (qtrain.Conv2dOp, qtrain.AddOp)) and op.mask is not None and not op.mask.uses:
+            if isinstance(op, qtrain.Conv2dOp):
+                plain = qtrain.Conv2dOp(
+                    op.input, op.weight, op.bias, op.output.type, stride=op.stride_hw, pad=op.pad_tlbr,
+                    groups=op.groups_value, w_scales=op.w_scales_values,
+                )  # fmt: skip
+            else:
+                plain = qtrain.AddOp(op.lhs, op.rhs, op.output.type)
+            Rewriter.insert_op(plain, InsertPoint.before(op))
+            op.output.replace_all_uses_with(plain.output)
+            Rewriter.erase_op(op)
+
+
+@dataclass(frozen=True)
+class QtrainSparseUpdatePass(ModulePass):
+    name = "qtrain-sparse-update"
+
+    scheme: str = "full"
+    k: int = 0
+    function: str = "train_step"
+    report: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        function = find_function(op, self.function, self.name)
+        block = function.body.block
+        convs = [o for o in block.ops if isinstance(o, qtrain.Conv2dOp)]
+        try:
+            scheme = resolve_scheme(self.scheme, len(convs), self.k)
+        except SchemeError as error:
+            raise PassFailedException(f"{self.name}: {error}") from None
+
+        trained: dict[str, int | None] = {}  # param -> trained leading channels (None: all)
+        for index, conv in enumerate(convs):
+            weight, bias = param_of(conv.weight), param_of(conv.bias)
+            if index >= len(convs) - scheme.n_bias_update and bias is not None:
+                trained[bias] = None
+            channels = conv.input.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+            count = scheme.trained_channels(index, channels)
+            if count and weight is not None:
+                if conv.groups_value != 1 and not conv.is_depthwise:
+                    raise PassFailedException(f"{self.name}: layer {index} is a grouped conv; its weights cannot train")
+                trained[weight] = count
+        for linear in (o for o in block.ops if isinstance(o, qtrain.LinearOp)):
+            for value in (linear.weight, linear.bias):
+                if (name := param_of(value)) is not None:
+                    trained[name] = None
+
+        for sink in [o for o in block.ops if isinstance(o, qtrain.ParamGradOp)]:
+            name = sink.param.string_value()
+            if name not in trained:
+                Rewriter.erase_op(sink)
+                continue
+            channels = trained[name]
+            producer = sink.grad.owner
+            if channels is not None and isinstance(producer, qtrain.Conv2dGradWeightOp):
+                self.slice_weight_gradient(sink, producer, channels)
+
+        for name, param in params_by_name(op).items():
+            if name in trained:
+                param.properties["trainable"] = UnitAttr()
+            else:
+                param.properties.pop("trainable", None)
+        remove_dead_ops(function)
+        if self.report:
+            from tiny_training.passes.report import training_report
+
+            print(training_report(op, self.function, scheme.name), file=sys.stderr)
+
+    @staticmethod
+    def slice_weight_gradient(sink: qtrain.ParamGradOp, full: qtrain.Conv2dGradWeightOp, channels: int) -> None:
+        shape = list(full.grad_weight.type.get_shape())  # pyright: ignore[reportAttributeAccessIssue]
+        if full.is_depthwise:
+            shape[0] = min(channels, shape[0])
+        else:
+            shape[1] = min(channels, shape[1])
+        sliced = qtrain.Conv2dGradWeightOp(
+            full.input, full.grad_output, shape, stride=full.stride_hw, pad=full.pad_tlbr, groups=full.groups_value
+        )
+        Rewriter.insert_op(sliced, InsertPoint.before(sink))
+        sink.operands = [sliced.grad_weight]
+        if not full.grad_weight.uses:
+            Rewriter.erase_op(full)
+
+
+def conv_layers(function: func.FuncOp) -> list[Operation]:
+    return [o for o in function.body.block.ops if isinstance(o, qtrain.Conv2dOp)]

@@ -1,0 +1,125 @@
+"""Sparse-update schemes: which biases and weights (and what fraction of their
+channels) a training step updates. Layer index = conv index in forward order
+(0 = first conv), among the network's convolutions; the classifier head always trains.
+
+Named presets are FACTS.md section 5 (`<model>-<budget>`, e.g. `mcunet-5fps-99kb`);
+simple modes are `full`, `bias-only`, `head-only` and `last-k` (biases and weights of
+the last k convs); a path ending in `.json` is a scheme file
+`{"n_bias_update": 22, "weight_idx": [21, 24], "weight_ratio": [1, 0.125]}`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SchemeError(ValueError):
+    """A scheme that does not exist, is malformed, or does not fit the model."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    n_bias_update: int
+    weight_idx: tuple[int, ...]
+    weight_ratio: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if self.n_bias_update < 0:
+            raise SchemeError(f"scheme {self.name}: n_bias_update must be >= 0, got {self.n_bias_update}")
+        if len(self.weight_idx) != len(self.weight_ratio):
+            raise SchemeError(
+                f"scheme {self.name}: weight_idx has {len(self.weight_idx)} entries, weight_ratio {len(self.weight_ratio)}"
+            )
+        if len(set(self.weight_idx)) != len(self.weight_idx):
+            raise SchemeError(f"scheme {self.name}: weight_idx repeats a layer")
+        for ratio in self.weight_ratio:
+            if not (0 <= ratio <= 1):
+                raise SchemeError(f"scheme {self.name}: weight ratio {ratio} outside [0, 1]")
+
+    def check_layers(self, conv_count: int) -> None:
+        for index in self.weight_idx:
+            if not 0 <= index < conv_count:
+                raise SchemeError(
+                    f"scheme {self.name}: weight layer index {index} out of range (the model has {conv_count} convs, 0..{conv_count - 1})"
+                )
+        if self.n_bias_update > conv_count:
+            raise SchemeError(f"scheme {self.name}: n_bias_update {self.n_bias_update} exceeds the {conv_count} convs")
+
+    def trained_channels(self, index: int, channels: int) -> int:
+        """How many leading channels of layer `index` train their weights (0: none)."""
+        if index not in self.weight_idx:
+            return 0
+        ratio = self.weight_ratio[self.weight_idx.index(index)]
+        return 0 if ratio == 0 else max(1, math.floor(channels * ratio))
+
+
+def _preset(n_bias: int, idx: list[int], ratio: list[float]) -> tuple[int, tuple[int, ...], tuple[float, ...]]:
+    return (n_bias, tuple(idx), tuple(ratio))
+
+
+PRESETS = {
+    "mcunet-5fps-49kb": _preset(20, [23, 24, 27, 30, 33, 39], [0, 0.25, 0.5, 0.5, 0, 0]),
+    "mcunet-5fps-74kb": _preset(21, [21, 23, 24, 26, 27, 30], [1, 0, 1, 0, 0.5, 1]),
+    "mcunet-5fps-99kb": _preset(22, [21, 24, 27, 30, 36, 39], [1, 1, 1, 1, 0.125, 0.25]),
+    "mcunet-5fps-124kb": _preset(24, [21, 24, 27, 30, 33, 39], [0.25, 1, 1, 1, 0.5, 0.5]),
+    "mcunet-5fps-148kb": _preset(23, [21, 24, 27, 30, 36, 39], [1, 1, 1, 1, 1, 0.5]),
+    "mbv2-w0.35-49kb": _preset(16, [36, 39, 40, 41, 42, 45, 48, 49], [1, 1, 0, 0.25, 0.125, 0.125, 0.125, 0.125]),
+    "mbv2-w0.35-99kb": _preset(25, [27, 30, 33, 36, 39, 42, 45, 48], [1, 1, 1, 1, 1, 0.125, 0.5, 1]),
+    "mbv2-w0.35-138kb": _preset(34, [27, 30, 33, 36, 39, 42, 45, 48], [1, 1, 1, 1, 1, 1, 1, 1]),
+    "proxyless-w0.3-49kb": _preset(21, [39, 42, 44, 45, 50, 51, 54, 57], [0.25, 1, 0, 1, 0, 0.125, 0.25, 0.25]),
+    "proxyless-w0.3-98kb": _preset(25, [36, 39, 42, 45, 48, 51, 54, 57], [1, 0.5, 1, 1, 0.25, 0.5, 1, 1]),
+    "proxyless-w0.3-148kb": _preset(45, [36, 39, 42, 45, 48, 51, 54, 57], [1, 1, 1, 1, 1, 1, 1, 1]),
+}
+
+SIMPLE_MODES = ("full", "bias-only", "head-only", "last-k")
+
+
+def resolve_scheme(name: str, conv_count: int, k: int = 0) -> Scheme:
+    """The scheme called `name` for a model with `conv_count` convolutions."""
+    if name in PRESETS:
+        n_bias, idx, ratio = PRESETS[name]
+        scheme = Scheme(name, n_bias, idx, ratio)
+    elif name == "full":
+        scheme = Scheme(name, conv_count, tuple(range(conv_count)), (1.0,) * conv_count)
+    elif name == "bias-only":
+        scheme = Scheme(name, conv_count, (), ())
+    elif name == "head-only":
+        scheme = Scheme(name, 0, (), ())
+    elif name == "last-k":
+        if not 1 <= k <= conv_count:
+            raise SchemeError(f"scheme last-k: k must be in 1..{conv_count}, got {k}")
+        layers = tuple(range(conv_count - k, conv_count))
+        scheme = Scheme(f"last-{k}", k, layers, (1.0,) * k)
+    elif name.endswith(".json"):
+        scheme = load_scheme_file(Path(name))
+    else:
+        raise SchemeError(
+            f"unknown scheme '{name}' (presets: {', '.join(PRESETS)}; modes: {', '.join(SIMPLE_MODES)}; or a .json file)"
+        )
+    scheme.check_layers(conv_count)
+    return scheme
+
+
+def load_scheme_file(path: Path) -> Scheme:
+    try:
+        data = json.loads(path.read_text())
+    except OSError as error:
+        raise SchemeError(f"scheme file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise SchemeError(f"scheme file {path}: not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise SchemeError(f"scheme file {path}: expected a JSON object")
+    unknown = set(data) - {"n_bias_update", "weight_idx", "weight_ratio"}
+    if unknown:
+        raise SchemeError(f"scheme file {path}: unknown keys {sorted(unknown)}")
+    try:
+        n_bias = int(data.get("n_bias_update", 0))
+        idx = tuple(int(i) for i in data.get("weight_idx", []))
+        ratio = tuple(float(r) for r in data.get("weight_ratio", []))
+    except (TypeError, ValueError):
+        raise SchemeError(f"scheme file {path}: n_bias_update, weight_idx and weight_ratio must be numbers") from None
+    return Scheme(path.stem, n_bias, idx, ratio)
