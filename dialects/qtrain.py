@@ -1258,8 +1258,8 @@ class Conv2dGradWeightOp(_ConvGeometry):
 
     @property
     def is_depthwise(self) -> bool:
-        x_shape = self.input.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-        return self.groups_value > 1 and self.groups_value == x_shape[1]
+        g_shape = self.grad_output.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        return self.groups_value > 1 and self.groups_value == g_shape[1]
 
     def verify_(self) -> None:
         self.verify_geometry()
@@ -1267,13 +1267,14 @@ class Conv2dGradWeightOp(_ConvGeometry):
         g_shape = _f32(self, "grad_output", self.grad_output.type, rank=4).get_shape()
         dw_shape = _f32(self, "result", self.grad_weight.type, rank=4).get_shape()
         groups = self.groups_value
+        # The input may be a saved leading-channel slice (`qtrain.slice_channels`).
         c_in, c_out = x_shape[1], g_shape[1]
         if x_shape[0] != g_shape[0]:
             raise VerifyException(f"{self.name}: batch sizes differ ({x_shape[0]} and {g_shape[0]})")
         if groups == 1:
             valid = dw_shape[0] == c_out and 1 <= dw_shape[1] <= c_in
-        elif groups == c_in and c_out == c_in:
-            valid = 1 <= dw_shape[0] <= c_out and dw_shape[1] == 1
+        elif groups == c_out:
+            valid = 1 <= dw_shape[0] <= min(c_in, c_out) and dw_shape[1] == 1
         else:
             raise VerifyException(f"{self.name}: only regular (groups = 1) and depthwise convolutions train weights")
         if not valid:
@@ -1474,6 +1475,45 @@ class SgdUpdateOp(IRDLOperation):
             raise VerifyException(f"{self.name}: lr must be finite and >= 0, got {lr}")
 
 
+@irdl_op_definition
+class SliceChannelsOp(IRDLOperation):
+    """The leading channels of an int8 activation, saved for a partial-channel weight
+    gradient so that the full activation need not stay alive until the backward pass.
+
+    Example:
+        %s = qtrain.slice_channels %x : tensor<1x96x8x8x!qtrain.qi8<0.1, -128>>
+            -> tensor<1x12x8x8x!qtrain.qi8<0.1, -128>>
+    """
+
+    name = "qtrain.slice_channels"
+
+    input = operand_def(TensorType)
+    output = result_def(TensorType)
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, input: SSAValue | Operation, channels: int):
+        x_type = SSAValue.get(input).type
+        assert isinstance(x_type, TensorType)
+        n, _, h, w = x_type.get_shape()
+        super().__init__(operands=[input], result_types=[TensorType(x_type.element_type, (n, channels, h, w))])
+
+    def verify_(self) -> None:
+        x_type = _check_tensor(self, "input", self.input.type, rank=4, element=QInt8Type)
+        y_type = _check_tensor(self, "result", self.output.type, rank=4, element=QInt8Type)
+        n, c, h, w = x_type.get_shape()
+        y_n, y_c, y_h, y_w = y_type.get_shape()
+        if (y_n, y_h, y_w) != (n, h, w) or not 1 <= y_c <= c:
+            raise VerifyException(
+                f"{self.name}: result {_shape_text(y_type.get_shape())} is not a leading-channel slice of "
+                f"{_shape_text(x_type.get_shape())}"
+            )
+        if x_type.element_type != y_type.element_type:
+            raise VerifyException(f"{self.name}: the slice must keep the input's quantization")
+
+
 QTrain = Dialect(
     "qtrain",
     [
@@ -1503,6 +1543,7 @@ QTrain = Dialect(
         ParamGradOp,
         ScaleChannelsOp,
         SgdUpdateOp,
+        SliceChannelsOp,
     ],
     [QInt8Type],
 )

@@ -357,3 +357,8 @@ class QTrainGradFunctions(InterpreterFunctions):
         factors = np.array(list(op.factors.iter_values()), dtype=np.float32)
         shape = (-1,) + (1,) * (args[0].ndim - 1)
         return ((args[0].astype(np.float32) * factors.reshape(shape)).astype(np.float32),)
+
+    @impl(qtrain.SliceChannelsOp)
+    def run_slice_channels(self, interpreter: Interpreter, op: qtrain.SliceChannelsOp, args: tuple[Any, ...]):
+        channels = op.output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        return (args[0][:, :channels].copy(),)

@@ -117,13 +117,22 @@ class QtrainSparseUpdatePass(ModulePass):
 
     @staticmethod
     def slice_weight_gradient(sink: qtrain.ParamGradOp, full: qtrain.Conv2dGradWeightOp, channels: int) -> None:
+        """The gradient of the first `channels` channels only, from a saved slice of the input."""
         shape = list(full.grad_weight.type.get_shape())  # pyright: ignore[reportAttributeAccessIssue]
         if full.is_depthwise:
             shape[0] = min(channels, shape[0])
         else:
             shape[1] = min(channels, shape[1])
+        saved = full.input
+        if channels < saved.type.get_shape()[1]:  # pyright: ignore[reportAttributeAccessIssue]
+            # Keep only the channels the update reads, right where the activation is produced.
+            slice_op = qtrain.SliceChannelsOp(saved, channels)
+            producer = saved.owner
+            point = InsertPoint.after(producer) if isinstance(producer, Operation) else InsertPoint.at_start(saved.block)  # pyright: ignore
+            Rewriter.insert_op(slice_op, point)
+            saved = slice_op.output
         sliced = qtrain.Conv2dGradWeightOp(
-            full.input, full.grad_output, shape, stride=full.stride_hw, pad=full.pad_tlbr, groups=full.groups_value
+            saved, full.grad_output, shape, stride=full.stride_hw, pad=full.pad_tlbr, groups=full.groups_value
         )
         Rewriter.insert_op(sliced, InsertPoint.before(sink))
         sink.operands = [sliced.grad_weight]

@@ -89,6 +89,10 @@ def test_pruned_graph_has_no_dead_ops_and_same_gradients():
         np.testing.assert_array_equal(grad, full_run.gradients[name][leading], err_msg=name)
     # 49kb scheme: biases of the last 20 convs, weights of layers 24 (25 %), 27 and 30 (50 %), head.
     assert len(pruned_run.gradients) == 20 + 3 + 2
+    # partial-channel weights keep only the channels they need from their saved input
+    slices = [o for o in train.body.block.ops if isinstance(o, qtrain.SliceChannelsOp)]
+    assert len(slices) == 3
+    assert all(s.output.type.get_shape()[1] < s.input.type.get_shape()[1] for s in slices)
     # backward stops at the earliest trained layer: fewer input gradients than convs
     input_grads = sum(isinstance(o, qtrain.Conv2dGradInputOp) for o in train.body.block.ops)
     assert input_grads == 20 - 1  # the last 20 convs; the earliest of them needs no input gradient
