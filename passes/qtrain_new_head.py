@@ -2,7 +2,8 @@
 
 Input invariant: a function (`function`, default `main`) whose single result is the
 logits of either an int8 1x1 `qtrain.conv2d` on a `N x C x 1 x 1` feature (the
-pretrained models' ImageNet classifier) or an fp32 `qtrain.linear`.
+pretrained models' ImageNet classifier) or an fp32 `qtrain.linear`, or features
+without a classifier (`N x C x 1 x 1` int8 or `N x C` f32), which get one.
 
 Output: the function returns fp32 logits `N x classes` of a new fp32 head
 (`qtrain.dequantize`, `qtrain.flatten`, `qtrain.linear`) on the same features, with
@@ -45,15 +46,18 @@ class QtrainNewHeadPass(ModulePass):
         if len(returns) != 1 or len(returns[0].operands) != 1:
             raise PassFailedException(f"{self.name}: @{self.function} must return exactly the logits")
         ret = returns[0]
-        old_head = ret.operands[0].owner
-        if isinstance(old_head, qtrain.Conv2dOp):
-            features = self.pooled_features(old_head)
+        returned = ret.operands[0]
+        old_head = returned.owner
+        if isinstance(old_head, qtrain.Conv2dOp) and self.is_classifier(old_head):
+            features = old_head.input
         elif isinstance(old_head, qtrain.LinearOp):
             features = old_head.input
+        elif self.is_feature(returned):
+            features, old_head = returned, None  # a backbone without classifier: add one
         else:
             raise PassFailedException(
-                f"{self.name}: the logits come from {getattr(old_head, 'name', 'a function argument')}, "
-                "expected an int8 1x1 qtrain.conv2d or a qtrain.linear"
+                f"{self.name}: @{self.function} returns {returned.type}; expected logits of an int8 1x1 "
+                "qtrain.conv2d on 1x1 features or of a qtrain.linear, or features (N x C x 1 x 1 int8, N x C f32)"
             )
 
         rewriter = Rewriter()
@@ -73,16 +77,25 @@ class QtrainNewHeadPass(ModulePass):
         linear = qtrain.LinearOp(features, w, b)
         rewriter.insert_op(linear, point)
         ret.operands = [linear.output]
-        self.erase_chain(old_head)
+        if old_head is not None:
+            self.erase_chain(old_head)
         function.update_function_type()
         erase_unused_params(op)
 
-    def pooled_features(self, conv: qtrain.Conv2dOp) -> SSAValue:
+    @staticmethod
+    def is_classifier(conv: qtrain.Conv2dOp) -> bool:
         shape = conv.input.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
         kernel = conv.weight.type.get_shape()[2:]  # pyright: ignore[reportAttributeAccessIssue]
-        if shape[2:] != (1, 1) or kernel != (1, 1):
-            raise PassFailedException(f"{self.name}: the int8 classifier must be a 1x1 conv on 1x1 features")
-        return conv.input
+        return shape[2:] == (1, 1) and kernel == (1, 1)
+
+    @staticmethod
+    def is_feature(value: SSAValue) -> bool:
+        value_type = value.type
+        if not isinstance(value_type, TensorType):
+            return False
+        if isinstance(value_type.element_type, qtrain.QInt8Type):
+            return value_type.get_num_dims() == 4 and value_type.get_shape()[2:] == (1, 1)
+        return value_type.element_type == f32 and value_type.get_num_dims() == 2
 
     @staticmethod
     def erase_chain(op: Operation) -> None:

@@ -1,6 +1,6 @@
 """`tt-run`: run a function of a tiny-training module on the reference interpreter.
 
-    tt-run model.mlir --inputs in.npz [--function main] [--output out.npz]
+    tt-run model.mlir --inputs in.npz [--function main] [--output out.npz] [--save-params p.npz]
 
 Inputs are taken from the .npz in argument order: arrays named `arg0`, `arg1`,
 ... if present, otherwise the arrays in the order they were stored. Results are
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tiny_training.dialects import qtrain
 from tiny_training.interpreters import ReferenceInterpreter
 from tiny_training.tools.common import ToolError, parse_module_file, run_tool
 
@@ -48,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--inputs", required=True, help=".npz with the function's inputs (arg0, arg1, ... or in order)")
     parser.add_argument("--function", default="main", help="function to run (default: main)")
     parser.add_argument("--output", help="write the results to this .npz (result0, result1, ...)")
+    parser.add_argument(
+        "--save-params", help="after the run, write every parameter's current value to this .npz (keyed by name)"
+    )
     return parser
 
 
@@ -65,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(summarize(name, value))
         if args.output:
             np.savez(args.output, **named)
+        if args.save_params:
+            values = {op.sym_name.data: op.to_numpy() for op in module.ops if isinstance(op, qtrain.ParamOp)}
+            values.update(interpreter.params)
+            np.savez(args.save_params, **values)
 
     run_tool("tt-run", body)
 

@@ -187,3 +187,40 @@ def test_tt_import_float_model_errors(arguments, message):
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_tt_run_a_training_step_and_save_parameters(tmp_path):
+    from tiny_training.passes.qtrain_training import QtrainTrainingPass  # noqa: F401 (registered in tt-opt)
+
+    source = tmp_path / "small.mlir"
+    source.write_text(TRAINABLE)
+    train = tmp_path / "train.mlir"
+    result = run("tt-opt", str(source), "-p", "qtrain-training{scheme=full classes=3 qas=false lr=0.5 lr-bias=0.5}",
+                 "-o", str(train))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    np.savez(tmp_path / "step.npz", arg0=np.full((1, 1, 2, 2), 4, np.int8), arg1=np.array([1], np.int32))
+    result = run("tt-run", str(train), "--function", "train_step", "--inputs", str(tmp_path / "step.npz"),
+                 "--save-params", str(tmp_path / "params.npz"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("result0: float32")
+    with np.load(tmp_path / "params.npz") as params:
+        assert sorted(params.files) == ["c.b", "c.w", "head.bias", "head.weight"]
+        # the head bias moved against its gradient softmax - onehot: label 1 goes up
+        original = run("tt-opt", str(train)).stdout
+        assert "head.bias trainable" in original
+        assert params["head.bias"].dtype == np.float32
+
+
+TRAINABLE = """
+qtrain.param @c.w = dense<[[[[3]]], [[[-2]]]]> : tensor<2x1x1x1xi8>
+qtrain.param @c.b = dense<[1, 2]> : tensor<2xi32>
+func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2xf32> {
+  %w = qtrain.get_param @c.w : tensor<2x1x1x1xi8>
+  %b = qtrain.get_param @c.b : tensor<2xi32>
+  %y = qtrain.conv2d %x, %w, %b {stride = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, groups = 1 : i64, w_scales = array<f32: 0.25, 0.25>} : (tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>, tensor<2x1x1x1xi8>, tensor<2xi32>) -> tensor<1x2x2x2x!qtrain.qi8<0.125, -128>>
+  %p = qtrain.global_avgpool %y : tensor<1x2x2x2x!qtrain.qi8<0.125, -128>> -> tensor<1x2x1x1x!qtrain.qi8<0.125, -128>>
+  %d = qtrain.dequantize %p : tensor<1x2x1x1x!qtrain.qi8<0.125, -128>> -> tensor<1x2x1x1xf32>
+  %f = qtrain.flatten %d : tensor<1x2x1x1xf32> -> tensor<1x2xf32>
+  func.return %f : tensor<1x2xf32>
+}
+"""
