@@ -60,8 +60,8 @@ class FakeQuant:
 class _FunctionConverter:
     ctx: Context
     function: func.FuncOp
+    param_names: set[str]  # shared by all functions of the module: symbols are module-wide
     params: list[qtrain.ParamOp] = field(default_factory=list)
-    param_names: set[str] = field(default_factory=set)
     values: dict[SSAValue, SSAValue] = field(default_factory=dict)
     dequantized: dict[SSAValue, SSAValue] = field(default_factory=dict)
     input_types: dict[int, TensorType] = field(default_factory=dict)
@@ -156,6 +156,8 @@ class _FunctionConverter:
         div = rounded and self.match(rounded.operands[0], "torch.aten.div.Scalar")
         if not (sub and minimum and maximum and add and rounded and div):
             return None
+        if self.int_constant(add.operands[2]) != 1 or self.int_constant(sub.operands[2]) != 1:
+            raise self.fail("a fake-quantize must add and subtract its zero point with alpha 1")
         scale = self.float_constant(mul.operands[1])
         zero_point = self.int_constant(add.operands[1])
         if self.float_constant(div.operands[1]) != scale or self.int_constant(sub.operands[1]) != zero_point:
@@ -215,7 +217,9 @@ class _FunctionConverter:
             raise self.fail(f"function input {index} is fake-quantized twice with different parameters")
         self.input_types[index] = out_type
         if index not in self.arg_placeholders:
-            self.arg_placeholders[index] = self.block.insert_arg(out_type, len(self.block.args))
+            # Keep the original argument order whatever order the inputs are quantized in.
+            position = sum(1 for other in self.arg_placeholders if other < index)
+            self.arg_placeholders[index] = self.block.insert_arg(out_type, position)
         return self.arg_placeholders[index]
 
     def convert_conv(self, conv: Operation, bias_value: SSAValue | None, out_type: TensorType) -> SSAValue:
@@ -235,13 +239,20 @@ class _FunctionConverter:
         axis, quant_min, quant_max = (self.int_constant(v) for v in fq_weight.operands[3:6])
         if axis != 0 or np.any(zero_points != 0) or (quant_min, quant_max) not in ((-127, 127), (-128, 127)):
             raise self.fail("weights must be symmetric per-output-channel int8 (axis 0, zero point 0)")
+        if scales.shape != (weight_real.shape[0],):
+            raise self.fail(
+                f"weight {weight_name or '(unnamed)'} has {weight_real.shape[0]} output channels "
+                f"but {scales.size} per-channel scales"
+            )
+        if not np.all(np.isfinite(scales)) or np.any(scales <= 0):
+            raise self.fail(f"weight {weight_name or '(unnamed)'} has a zero, negative or non-finite scale")
         scales = scales.astype(np.float32)
         ratio = weight_real.astype(np.float64) / scales.astype(np.float64).reshape(-1, 1, 1, 1)
         weight_q = np.rint(ratio)
         if np.max(np.abs(ratio - weight_q), initial=0) > 1e-3 or weight_q.min(initial=0) < quant_min or weight_q.max(
             initial=0
         ) > quant_max:
-            raise self.fail(f"weight {weight_name or ''} is not an int8 multiple of its per-channel scales")
+            raise self.fail(f"weight {weight_name or '(unnamed)'} is not an int8 multiple of its per-channel scales")
 
         out_channels = weight_real.shape[0]
         bias_q = np.zeros(out_channels, dtype=np.int32)
@@ -252,13 +263,16 @@ class _FunctionConverter:
         self.conv_count += 1
         w = self.add_param(f"{prefix}.weight", weight_q.astype(np.int8), i8)
         b = self.add_param(f"{prefix}.bias", bias_q, i32)
-        pad_h, pad_w = self.int_list(padding)
+        pads, strides = self.int_list(padding), self.int_list(stride)
+        if len(pads) != 2 or len(strides) != 2:
+            raise self.fail(f"conv padding and stride must have two values each, got {pads} and {strides}")
+        pad_h, pad_w = pads
         op = qtrain.Conv2dOp(
             qx,
             w,
             b,
             out_type,
-            stride=self.int_list(stride),
+            stride=strides,
             pad=(pad_h, pad_w, pad_h, pad_w),
             groups=self.int_constant(groups),
             w_scales=[float(s) for s in scales],
@@ -268,10 +282,15 @@ class _FunctionConverter:
     def int32_bias(self, value: SSAValue, w_scales: np.ndarray, x_scale: float, channels: int) -> np.ndarray:
         """`view(f32(b_q) * bias_scale, [1, C, 1, 1])` -> b_q, checking bias_scale = s_w * s_x."""
         view = self.defining(value, "torch.aten.view")
+        if self.shape(view.results[0]) != (1, channels, 1, 1):
+            raise self.fail(f"conv bias must be viewed as [1, {channels}, 1, 1], got {list(self.shape(view.results[0]))}")
         mul = self.defining(view.operands[0], "torch.aten.mul.Tensor")
         to_f32 = self.match(mul.operands[0], "torch.aten.to.dtype") or self.defining(
             mul.operands[0], "torch.aten._to_copy"
         )
+        result_type = to_f32.results[0].type
+        if not isinstance(result_type, torch_d.ValueTensorType) or str(result_type.dtype) != "f32":
+            raise self.fail(f"conv bias must be converted to f32 before scaling, got {result_type}")
         bias_q, _ = self.literal(to_f32.operands[0])
         bias_scale, _ = self.literal(mul.operands[1])
         if bias_q.dtype != np.int32 or bias_q.shape != (channels,):
@@ -388,8 +407,9 @@ class ConvertTorchToQtrainPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         functions = [f for f in op.ops if isinstance(f, func.FuncOp)]
         new_ops: list[Operation] = []
+        names: set[str] = {p.sym_name.data for p in op.ops if isinstance(p, qtrain.ParamOp)}
         for function in functions:
-            converter = _FunctionConverter(ctx, function)
+            converter = _FunctionConverter(ctx, function, names)
             new_function = converter.convert()
             new_ops.extend(converter.params)
             new_ops.append(new_function)

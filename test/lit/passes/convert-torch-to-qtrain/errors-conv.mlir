@@ -503,7 +503,7 @@ func.func @conv(%x: !torch.vtensor<[1,2,2,2],f32>) -> !torch.vtensor<[1,2,2,2],f
 
 // The same on an untagged weight literal (the message then has no name).
 // CHECK-NEXT: {{//}} -----
-// CHECK-NEXT: convert-torch-to-qtrain: weight  is not an int8 multiple of its per-channel scales
+// CHECK-NEXT: convert-torch-to-qtrain: weight (unnamed) is not an int8 multiple of its per-channel scales
 func.func @conv(%x: !torch.vtensor<[1,2,2,2],f32>) -> !torch.vtensor<[1,2,2,2],f32> {
   %int0 = torch.constant.int 0 : i64
   %int1 = torch.constant.int 1 : i64

@@ -1,7 +1,6 @@
-// XFAIL: *
 // RUN: %tt-opt %s -p convert-torch-to-qtrain | %filecheck %s
 
-// KNOWN BUG (expected to fail until the pass is fixed; remove the XFAIL line then).
+// Regression test for a bug found by these tests (now fixed).
 // Parameter names are made unique per function only (each function's converter starts
 // with an empty name set and conv counter), so two functions with a conv named
 // "conv.weight" both emit `qtrain.param @conv.weight` and tt-opt fails with

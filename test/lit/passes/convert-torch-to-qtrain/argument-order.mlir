@@ -1,7 +1,6 @@
-// XFAIL: *
 // RUN: %tt-opt %s -p convert-torch-to-qtrain | %filecheck %s
 
-// KNOWN BUG (expected to fail until the pass is fixed; remove the XFAIL line then).
+// Regression test for a bug found by these tests (now fixed).
 // The converted function must keep its inputs in their original order. The pass appends
 // a block argument for each input when its fake-quantize is first converted, i.e. in
 // program order of the fake-quantizes, not in argument order: here %b is fake-quantized

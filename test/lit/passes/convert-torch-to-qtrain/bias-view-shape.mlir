@@ -1,11 +1,10 @@
-// XFAIL: *
-// RUN: not %tt-opt %s -p convert-torch-to-qtrain
+// RUN: not %tt-opt %s -p convert-torch-to-qtrain 2>&1 | %filecheck %s
 
-// KNOWN BUG (expected to fail until the pass is fixed; remove the XFAIL line then).
+// Regression test for a bug found by these tests (now fixed).
 // The bias is viewed as [1, 1, 1, C] instead of [1, C, 1, 1], so the add broadcasts it
 // along W (column w gets b[w]) rather than along the channels. The pass does not check
-// the view's shape and silently emits a per-channel conv bias [1, 2]: a miscompile. It
-// should reject this input.
+// the view's shape and silently emitted a per-channel conv bias [1, 2]: a miscompile.
+// CHECK: convert-torch-to-qtrain: conv bias must be viewed as [1, 2, 1, 1], got [1, 1, 1, 2]
 func.func @conv(%x: !torch.vtensor<[1,2,2,2],f32>) -> !torch.vtensor<[1,2,2,2],f32> {
   %int0 = torch.constant.int 0 : i64
   %int1 = torch.constant.int 1 : i64
