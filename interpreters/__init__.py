@@ -16,6 +16,7 @@ from xdsl.interpreters.func import FuncFunctions
 from xdsl.ir import Attribute
 
 from tiny_training.dialects.qtrain import element_numpy_dtype
+from tiny_training.interpreters.mem import MemFunctions
 from tiny_training.interpreters.qtrain import QTrainFunctions, QTrainGradFunctions
 
 
@@ -40,6 +41,7 @@ class ReferenceInterpreter:
         self.interpreter.register_implementations(self.qtrain)
         self.grad_functions = QTrainGradFunctions()
         self.interpreter.register_implementations(self.grad_functions)
+        self.interpreter.register_implementations(MemFunctions())
 
     @property
     def params(self) -> dict[str, np.ndarray]:
