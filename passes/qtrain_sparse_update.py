@@ -37,6 +37,13 @@ def param_of(value) -> str | None:
     return owner.param.string_value() if isinstance(owner, qtrain.GetParamOp) else None
 
 
+def is_head(conv: qtrain.Conv2dOp) -> bool:
+    return param_of(conv.weight) == HEAD_WEIGHT
+
+
+HEAD_WEIGHT = "head.weight"
+
+
 def remove_dead_ops(function: func.FuncOp) -> None:
     """Erases side-effect-free ops without uses until none is left; drops unread masks."""
     changed = True
@@ -72,7 +79,9 @@ class QtrainSparseUpdatePass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         function = find_function(op, self.function, self.name)
         block = function.body.block
-        convs = [o for o in block.ops if isinstance(o, qtrain.Conv2dOp)]
+        # An int8 head (`qtrain-new-head{int8=true}`) always trains and is not a scheme layer.
+        head_convs = [o for o in block.ops if isinstance(o, qtrain.Conv2dOp) and is_head(o)]
+        convs = [o for o in block.ops if isinstance(o, qtrain.Conv2dOp) and not is_head(o)]
         try:
             scheme = resolve_scheme(self.scheme, len(convs), self.k)
         except SchemeError as error:
@@ -89,8 +98,8 @@ class QtrainSparseUpdatePass(ModulePass):
                 if conv.groups_value != 1 and not conv.is_depthwise:
                     raise PassFailedException(f"{self.name}: layer {index} is a grouped conv; its weights cannot train")
                 trained[weight] = count
-        for linear in (o for o in block.ops if isinstance(o, qtrain.LinearOp)):
-            for value in (linear.weight, linear.bias):
+        for head in (o for o in block.ops if isinstance(o, qtrain.LinearOp) or o in head_convs):
+            for value in (head.weight, head.bias):  # pyright: ignore[reportAttributeAccessIssue]
                 if (name := param_of(value)) is not None:
                     trained[name] = None
 

@@ -1,4 +1,4 @@
-"""`qtrain-training{scheme=NAME qas=true classes=10 seed=0 lr=8e-4 lr-bias=4e-4}`: the
+"""`qtrain-training{scheme=NAME qas=true classes=10 seed=0 int8-head=false lr=8e-4 lr-bias=4e-4}`: the
 training-graph pipeline in one pass.
 
 Input invariant: an imported model, `@main` returning its logits.
@@ -34,6 +34,7 @@ class QtrainTrainingPass(ModulePass):
     qas: bool = True
     classes: int = 10
     seed: int = 0
+    int8_head: bool = False
     lr: float = 8e-4
     lr_bias: float = 4e-4
     report: bool = False
@@ -41,7 +42,7 @@ class QtrainTrainingPass(ModulePass):
     def passes(self) -> list[ModulePass]:
         pipeline: list[ModulePass] = []
         if self.classes > 0:
-            pipeline.append(QtrainNewHeadPass(classes=self.classes, seed=self.seed))
+            pipeline.append(QtrainNewHeadPass(classes=self.classes, seed=self.seed, int8=self.int8_head))
         pipeline += [
             QtrainAppendLossPass(),
             QtrainAutodiffPass(),

@@ -33,7 +33,10 @@ def training_report(module: ModuleOp, function_name: str = "train_step", scheme:
     for op in function.body.block.ops:
         if not isinstance(op, (qtrain.Conv2dOp, qtrain.LinearOp)):
             continue
-        label = str(layer) if isinstance(op, qtrain.Conv2dOp) else "head"
+        is_head = not isinstance(op, qtrain.Conv2dOp) or (
+            isinstance(op.weight.owner, qtrain.GetParamOp) and op.weight.owner.param.string_value() == "head.weight"
+        )
+        label = "head" if is_head else str(layer)
         for value in (op.weight, op.bias):
             owner = value.owner
             if not isinstance(owner, qtrain.GetParamOp):
@@ -49,7 +52,7 @@ def training_report(module: ModuleOp, function_name: str = "train_step", scheme:
             total += trained_bytes
             part = "all" if tuple(grad_shape) == tuple(shape) else "x".join(map(str, grad_shape))
             lines.append(f"{label:>5}  {name:<34}{'x'.join(map(str, shape)):<18}{part:<18}{trained_bytes:>9,}")
-        if isinstance(op, qtrain.Conv2dOp):
+        if not is_head:
             layer += 1
     ops = list(function.body.block.ops)
     backward = sum(isinstance(o, BACKWARD_OPS) for o in ops)

@@ -219,6 +219,27 @@ def test_pipeline_and_report_on_a_small_model(tmp_path):
     assert result.stdout.count("qtrain.scale_channels") == 2  # QAS on the int8 weight and int32 bias
 
 
+def test_int8_head_trains_with_qas_and_is_not_a_scheme_layer(tmp_path):
+    scheme = tmp_path / "s.json"
+    scheme.write_text(json.dumps({"n_bias_update": 1}))
+    module = tmp_path / "m.mlir"
+    module.write_text(SMALL)
+    result = subprocess.run(
+        [str(BIN / "tt-opt"), str(module), "-p",
+         f'qtrain-training{{scheme="{scheme}" classes=3 int8-head=true report=true}}'],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # The last conv of the scheme is the feature conv c (its bias trains), not the new head.
+    assert "qtrain.sgd_update @c.b" in result.stdout
+    assert "qtrain.sgd_update @head.weight" in result.stdout and "qtrain.sgd_update @head.bias" in result.stdout
+    assert result.stdout.count("qtrain.scale_channels") == 3  # QAS: c.b, head.weight, head.bias
+    assert "qtrain.param @head.weight trainable = dense<" in result.stdout and "tensor<3x2x1x1xi8>" in result.stdout
+    # head 3x2 int8 = 6 bytes, head bias 3 x int32 = 12 bytes, c.b 2 x int32 = 8 bytes
+    assert "trainable state: 26 bytes in 3 tensors" in result.stderr
+    assert " head  head.weight" in result.stderr
+
+
 SMALL = """
 qtrain.param @c.w = dense<[[[[2]], [[-1]]], [[[1]], [[3]]]]> : tensor<2x2x1x1xi8>
 qtrain.param @c.b = dense<[5, -7]> : tensor<2xi32>
