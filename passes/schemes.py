@@ -3,8 +3,8 @@ channels) a training step updates. Layer index = conv index in forward order
 (0 = first conv), among the network's convolutions; the classifier head always trains.
 
 Named presets are FACTS.md section 5 (`<model>-<budget>`, e.g. `mcunet-5fps-99kb`);
-simple modes are `full`, `bias-only`, `head-only` and `last-k` (biases and weights of
-the last k convs); a path ending in `.json` is a scheme file
+simple modes are `full`, `bias-only`, `head-only` and `last-k` with option `k`, or
+`last-N` (biases and weights of the last k or N convs); a path ending in `.json` is a scheme file
 `{"n_bias_update": 22, "weight_idx": [21, 24], "weight_ratio": [1, 0.125]}`.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def resolve_scheme(name: str, conv_count: int, k: int = 0) -> Scheme:
         scheme = Scheme(name, conv_count, (), ())
     elif name == "head-only":
         scheme = Scheme(name, 0, (), ())
-    elif name == "last-k":
+    elif name == "last-k" or re.fullmatch(r"last-\d+", name):
+        k = k if name == "last-k" else int(name.removeprefix("last-"))
         if not 1 <= k <= conv_count:
             raise SchemeError(f"scheme last-k: k must be in 1..{conv_count}, got {k}")
         layers = tuple(range(conv_count - k, conv_count))

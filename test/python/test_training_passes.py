@@ -156,6 +156,8 @@ def test_sparse_training_step_matches_pytorch(name, qas):
 def test_scheme_presets_are_the_published_table():
     assert PRESETS["mcunet-5fps-99kb"] == (22, (21, 24, 27, 30, 36, 39), (1, 1, 1, 1, 0.125, 0.25))
     assert PRESETS["proxyless-w0.3-148kb"][0] == 45
+    assert resolve_scheme("last-3", 42) == resolve_scheme("last-k", 42, k=3)
+    assert resolve_scheme("last-3", 42).weight_idx == (39, 40, 41)
     scheme = resolve_scheme("mcunet-5fps-99kb", 42)
     assert [scheme.trained_channels(i, 96) for i in (21, 36, 39, 0)] == [96, 12, 24, 0]
 
