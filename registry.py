@@ -70,8 +70,14 @@ def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
         return QtrainTrainingPass
 
+    def get_reorder_updates() -> type[ModulePass]:
+        from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
+
+        return QtrainReorderUpdatesPass
+
     return {
         "convert-torch-to-qtrain": get_convert_torch_to_qtrain,
+        "qtrain-reorder-updates": get_reorder_updates,
         "qtrain-sparse-update": get_sparse_update,
         "qtrain-qas": get_qas,
         "qtrain-sgd": get_sgd,

@@ -97,6 +97,8 @@ from xdsl.printer import Printer
 from xdsl.traits import HasParent, Pure, SymbolOpInterface, SymbolTable, SymbolUserOpInterface
 from xdsl.utils.exceptions import VerifyException
 
+import tiny_training.dialects.xdsl_fixes  # noqa: F401  (exact float printing, see the module)
+
 INT8_MIN = -128
 INT8_MAX = 127
 INT32_MIN = -(2**31)
