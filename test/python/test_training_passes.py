@@ -162,6 +162,13 @@ def test_scheme_presets_are_the_published_table():
     assert [scheme.trained_channels(i, 96) for i in (21, 36, 39, 0)] == [96, 12, 24, 0]
 
 
+def tt_opt_small(tmp_path, pipeline: str) -> subprocess.CompletedProcess:
+    """Runs `tt-opt -p PIPELINE` on the SMALL module."""
+    module = tmp_path / "m.mlir"
+    module.write_text(SMALL)
+    return subprocess.run([str(BIN / "tt-opt"), str(module), "-p", pipeline], capture_output=True, text=True)
+
+
 @pytest.mark.parametrize(
     ("scheme", "message"),
     [
@@ -171,11 +178,7 @@ def test_scheme_presets_are_the_published_table():
     ],
 )
 def test_scheme_errors(scheme, message, tmp_path):
-    module = tmp_path / "m.mlir"
-    module.write_text(SMALL)
-    result = subprocess.run(
-        [str(BIN / "tt-opt"), str(module), "-p", f'qtrain-training{{scheme="{scheme}"}}'], capture_output=True, text=True
-    )
+    result = tt_opt_small(tmp_path, f'qtrain-training{{scheme="{scheme}"}}')
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -193,11 +196,7 @@ def test_scheme_errors(scheme, message, tmp_path):
 def test_scheme_file_errors(content, message, tmp_path):
     scheme = tmp_path / "scheme.json"
     scheme.write_text(content)
-    module = tmp_path / "m.mlir"
-    module.write_text(SMALL)
-    result = subprocess.run(
-        [str(BIN / "tt-opt"), str(module), "-p", f'qtrain-training{{scheme="{scheme}"}}'], capture_output=True, text=True
-    )
+    result = tt_opt_small(tmp_path, f'qtrain-training{{scheme="{scheme}"}}')
     assert result.returncode == 1
     assert message in result.stderr
 
@@ -205,13 +204,7 @@ def test_scheme_file_errors(content, message, tmp_path):
 def test_pipeline_and_report_on_a_small_model(tmp_path):
     scheme = tmp_path / "s.json"
     scheme.write_text(json.dumps({"n_bias_update": 1, "weight_idx": [0], "weight_ratio": [0.5]}))
-    module = tmp_path / "m.mlir"
-    module.write_text(SMALL)
-    result = subprocess.run(
-        [str(BIN / "tt-opt"), str(module), "-p", f'qtrain-training{{scheme="{scheme}" report=true classes=3}}'],
-        capture_output=True,
-        text=True,
-    )
+    result = tt_opt_small(tmp_path, f'qtrain-training{{scheme="{scheme}" report=true classes=3}}')
     assert result.returncode == 0, result.stderr
     # conv weight 2x2x1x1 int8 trained on its first input channel: 2x1x1x1 = 2 bytes;
     # bias 2 x int32 = 8 bytes; head 3x2 f32 = 24 bytes, bias 3 f32 = 12 bytes -> 46 bytes.
@@ -224,13 +217,7 @@ def test_pipeline_and_report_on_a_small_model(tmp_path):
 def test_int8_head_trains_with_qas_and_is_not_a_scheme_layer(tmp_path):
     scheme = tmp_path / "s.json"
     scheme.write_text(json.dumps({"n_bias_update": 1}))
-    module = tmp_path / "m.mlir"
-    module.write_text(SMALL)
-    result = subprocess.run(
-        [str(BIN / "tt-opt"), str(module), "-p",
-         f'qtrain-training{{scheme="{scheme}" classes=3 int8-head=true report=true}}'],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    result = tt_opt_small(tmp_path, f'qtrain-training{{scheme="{scheme}" classes=3 int8-head=true report=true}}')
     assert result.returncode == 0, result.stderr
     # The last conv of the scheme is the feature conv c (its bias trains), not the new head.
     assert "qtrain.sgd_update @c.b" in result.stdout
