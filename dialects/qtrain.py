@@ -451,8 +451,10 @@ class Conv2dOp(IRDLOperation):
 
     @property
     def is_depthwise(self) -> bool:
+        """One filter per channel: groups = input channels = output channels (no multiplier)."""
         in_channels = self.input.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
-        return self.groups_value == in_channels and self.groups_value > 1
+        out_channels = self.output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        return self.groups_value == in_channels == out_channels and self.groups_value > 1
 
     def requant_multipliers(self) -> np.ndarray:
         return requant_multipliers(

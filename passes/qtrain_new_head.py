@@ -70,13 +70,14 @@ class QtrainNewHeadPass(ModulePass):
 
         rewriter = Rewriter()
         point = InsertPoint.before(ret)
+        # Remove the old classifier first: its parameters may carry the new head's names.
+        ret.operands = [features]
+        if old_head is not None:
+            self.erase_chain(old_head)
+        erase_unused_params(op)
         if self.int8:
-            logits = self.int8_head(op, function, point, features)
-            ret.operands = [logits]
-            if old_head is not None:
-                self.erase_chain(old_head)
+            ret.operands = [self.int8_head(op, function, point, features)]
             function.update_function_type()
-            erase_unused_params(op)
             return
         if isinstance(features.type, TensorType) and isinstance(features.type.element_type, qtrain.QInt8Type):
             dequantized = qtrain.DequantizeOp(features)
@@ -93,10 +94,7 @@ class QtrainNewHeadPass(ModulePass):
         linear = qtrain.LinearOp(features, w, b)
         rewriter.insert_op(linear, point)
         ret.operands = [linear.output]
-        if old_head is not None:
-            self.erase_chain(old_head)
         function.update_function_type()
-        erase_unused_params(op)
 
     def int8_head(self, module: ModuleOp, function: func.FuncOp, point: InsertPoint, features: SSAValue) -> SSAValue:
         """An int8 1x1 conv head on `N x C x 1 x 1` int8 features, dequantized to fp32 logits.

@@ -110,7 +110,12 @@ class QtrainSparseUpdatePass(ModulePass):
                 continue
             channels = trained[name]
             producer = sink.grad.owner
-            if channels is not None and isinstance(producer, qtrain.Conv2dGradWeightOp):
+            if channels is None:
+                continue
+            if isinstance(producer, qtrain.ScaleChannelsOp) and isinstance(producer.input.owner, qtrain.Conv2dGradWeightOp):
+                # QAS ran first: slice the gradient under the scaling, and the factors with it.
+                self.slice_scaled_weight_gradient(sink, producer, producer.input.owner, channels)
+            elif isinstance(producer, qtrain.Conv2dGradWeightOp):
                 self.slice_weight_gradient(sink, producer, channels)
 
         for name, param in params_by_name(op).items():
@@ -124,8 +129,16 @@ class QtrainSparseUpdatePass(ModulePass):
 
             print(training_report(op, self.function, scheme.name), file=sys.stderr)
 
+    @classmethod
+    def slice_scaled_weight_gradient(
+        cls, sink: qtrain.ParamGradOp, scale: qtrain.ScaleChannelsOp, full: qtrain.Conv2dGradWeightOp, channels: int
+    ) -> None:
+        cls.slice_weight_gradient(sink, full, channels, via=scale)
+
     @staticmethod
-    def slice_weight_gradient(sink: qtrain.ParamGradOp, full: qtrain.Conv2dGradWeightOp, channels: int) -> None:
+    def slice_weight_gradient(
+        sink: qtrain.ParamGradOp, full: qtrain.Conv2dGradWeightOp, channels: int, via: qtrain.ScaleChannelsOp | None = None
+    ) -> None:
         """The gradient of the first `channels` channels only, from a saved slice of the input."""
         shape = list(full.grad_weight.type.get_shape())  # pyright: ignore[reportAttributeAccessIssue]
         if full.is_depthwise:
@@ -144,7 +157,15 @@ class QtrainSparseUpdatePass(ModulePass):
             saved, full.grad_output, shape, stride=full.stride_hw, pad=full.pad_tlbr, groups=full.groups_value
         )
         Rewriter.insert_op(sliced, InsertPoint.before(sink))
-        sink.operands = [sliced.grad_weight]
+        gradient = sliced.grad_weight
+        if via is not None:
+            factors = list(via.factors.iter_values())[: shape[0]]
+            rescaled = qtrain.ScaleChannelsOp(gradient, factors)
+            Rewriter.insert_op(rescaled, InsertPoint.before(sink))
+            gradient = rescaled.output
+        sink.operands = [gradient]
+        if via is not None and not via.output.uses:
+            Rewriter.erase_op(via)
         if not full.grad_weight.uses:
             Rewriter.erase_op(full)
 

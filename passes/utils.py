@@ -37,7 +37,7 @@ def insert_param(
     existing = params_by_name(module).get(name)
     if existing is not None:
         if any(use for use in _param_uses(module, name)):
-            raise PassFailedException(f"a parameter named @{name} already exists and is in use")
+            raise PassFailedException(f"{function.sym_name.data}: a parameter named @{name} already exists and is in use")
         Rewriter.erase_op(existing)
     param = qtrain.ParamOp(name, data, element_type, trainable=trainable)
     Rewriter.insert_op(param, InsertPoint.before(function))
