@@ -1,91 +1,51 @@
 """The curated registry of tiny-training dialects, passes and targets.
 
 `tt-opt` and the `xdsl.universe` entry point both read this, so the two tools
-always agree on what exists.
+always agree on what exists. Entries are imported lazily, on first use.
 """
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import Any
 
 from xdsl.ir import Dialect
 from xdsl.passes import ModulePass
 
+DIALECTS = {
+    "qtrain": ("dialects.qtrain", "QTrain"),
+    "mem": ("dialects.mem", "Mem"),
+    "torch": ("dialects.torch", "Torch"),
+}
+
+PASSES = {
+    "convert-torch-to-qtrain": ("passes.convert_torch_to_qtrain", "ConvertTorchToQtrainPass"),
+    "qtrain-new-head": ("passes.qtrain_new_head", "QtrainNewHeadPass"),
+    "qtrain-append-loss": ("passes.qtrain_append_loss", "QtrainAppendLossPass"),
+    "qtrain-autodiff": ("passes.qtrain_autodiff", "QtrainAutodiffPass"),
+    "qtrain-sparse-update": ("passes.qtrain_sparse_update", "QtrainSparseUpdatePass"),
+    "qtrain-qas": ("passes.qtrain_qas", "QtrainQasPass"),
+    "qtrain-sgd": ("passes.qtrain_sgd", "QtrainSgdPass"),
+    "qtrain-training": ("passes.qtrain_training", "QtrainTrainingPass"),
+    "qtrain-reorder-updates": ("passes.qtrain_reorder_updates", "QtrainReorderUpdatesPass"),
+}
+
+# Upstream dialects that tiny-training IR uses alongside its own.
+UPSTREAM_DIALECTS = ("builtin", "func", "arith", "tensor")
+
+
+def _lazy(module: str, attribute: str) -> Callable[[], Any]:
+    def load() -> Any:
+        return getattr(import_module(f"tiny_training.{module}"), attribute)
+
+    return load
+
 
 def get_dialects() -> dict[str, Callable[[], Dialect]]:
-    def get_qtrain() -> Dialect:
-        from tiny_training.dialects.qtrain import QTrain
-
-        return QTrain
-
-    def get_mem() -> Dialect:
-        from tiny_training.dialects.mem import Mem
-
-        return Mem
-
-    def get_torch() -> Dialect:
-        from tiny_training.dialects.torch import Torch
-
-        return Torch
-
-    return {"qtrain": get_qtrain, "mem": get_mem, "torch": get_torch}
+    return {name: _lazy(*where) for name, where in DIALECTS.items()}
 
 
 def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
-    def get_convert_torch_to_qtrain() -> type[ModulePass]:
-        from tiny_training.passes.convert_torch_to_qtrain import ConvertTorchToQtrainPass
-
-        return ConvertTorchToQtrainPass
-
-    def get_new_head() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_new_head import QtrainNewHeadPass
-
-        return QtrainNewHeadPass
-
-    def get_append_loss() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_append_loss import QtrainAppendLossPass
-
-        return QtrainAppendLossPass
-
-    def get_autodiff() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_autodiff import QtrainAutodiffPass
-
-        return QtrainAutodiffPass
-
-    def get_sparse_update() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_sparse_update import QtrainSparseUpdatePass
-
-        return QtrainSparseUpdatePass
-
-    def get_qas() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_qas import QtrainQasPass
-
-        return QtrainQasPass
-
-    def get_sgd() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_sgd import QtrainSgdPass
-
-        return QtrainSgdPass
-
-    def get_training() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_training import QtrainTrainingPass
-
-        return QtrainTrainingPass
-
-    def get_reorder_updates() -> type[ModulePass]:
-        from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
-
-        return QtrainReorderUpdatesPass
-
-    return {
-        "convert-torch-to-qtrain": get_convert_torch_to_qtrain,
-        "qtrain-reorder-updates": get_reorder_updates,
-        "qtrain-sparse-update": get_sparse_update,
-        "qtrain-qas": get_qas,
-        "qtrain-sgd": get_sgd,
-        "qtrain-training": get_training,
-        "qtrain-new-head": get_new_head,
-        "qtrain-append-loss": get_append_loss,
-        "qtrain-autodiff": get_autodiff,
-    }
+    return {name: _lazy(*where) for name, where in PASSES.items()}
 
 
 def get_targets() -> dict[str, Callable[[], type]]:
@@ -102,7 +62,3 @@ def load_all_dialects(ctx) -> None:
         ctx.register_dialect(name, upstream[name])
     for name, factory in get_dialects().items():
         ctx.register_dialect(name, factory)
-
-
-# Upstream dialects that tiny-training IR uses alongside its own.
-UPSTREAM_DIALECTS = ("builtin", "func", "arith", "tensor")

@@ -330,14 +330,29 @@ def element_numpy_dtype(element_type: Attribute) -> np.dtype:
     raise ValueError(f"no numpy storage for element type {element_type}")
 
 
+def lookup_param(op: Operation, ref: SymbolRefAttr) -> ParamOp:
+    """The `qtrain.param` that `ref` names, for the symbol users of this dialect."""
+    target = SymbolTable.lookup_symbol(op, ref)
+    if target is None:
+        raise VerifyException(f"{op.name}: no qtrain.param named {ref}")
+    if not isinstance(target, ParamOp):
+        raise VerifyException(f"{op.name}: {ref} is a {target.name}, not a qtrain.param")
+    return target
+
+
+def _check_leading_slice(op: Operation, ref: SymbolRefAttr, target: ParamOp, grad_type: Attribute) -> None:
+    param_shape = target.value_type.get_shape()
+    grad_shape = grad_type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+    if len(grad_shape) != len(param_shape) or any(g > p for g, p in zip(grad_shape, param_shape, strict=True)):
+        raise VerifyException(
+            f"{op.name}: gradient {_shape_text(grad_shape)} is not a leading slice of {ref} ({_shape_text(param_shape)})"
+        )
+
+
 class GetParamSymbolUser(SymbolUserOpInterface):
     def verify(self, op: Operation) -> None:
         assert isinstance(op, GetParamOp)
-        target = SymbolTable.lookup_symbol(op, op.param)
-        if target is None:
-            raise VerifyException(f"qtrain.get_param: no qtrain.param named {op.param}")
-        if not isinstance(target, ParamOp):
-            raise VerifyException(f"qtrain.get_param: {op.param} is a {target.name}, not a qtrain.param")
+        target = lookup_param(op, op.param)
         if target.value_type != op.result.type:
             raise VerifyException(
                 f"qtrain.get_param: result type {op.result.type} does not match "
@@ -1347,16 +1362,7 @@ class AccumulateOp(IRDLOperation):
 class ParamGradSymbolUser(SymbolUserOpInterface):
     def verify(self, op: Operation) -> None:
         assert isinstance(op, ParamGradOp)
-        target = SymbolTable.lookup_symbol(op, op.param)
-        if not isinstance(target, ParamOp):
-            raise VerifyException(f"qtrain.param_grad: no qtrain.param named {op.param}")
-        param_shape = target.value_type.get_shape()
-        grad_shape = op.grad.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-        if len(grad_shape) != len(param_shape) or any(g > p for g, p in zip(grad_shape, param_shape, strict=True)):
-            raise VerifyException(
-                f"qtrain.param_grad: gradient {_shape_text(grad_shape)} is not a leading slice of "
-                f"{op.param} ({_shape_text(param_shape)})"
-            )
+        _check_leading_slice(op, op.param, lookup_param(op, op.param), op.grad.type)
 
 
 @irdl_op_definition
@@ -1428,18 +1434,10 @@ class ScaleChannelsOp(IRDLOperation):
 class SgdSymbolUser(SymbolUserOpInterface):
     def verify(self, op: Operation) -> None:
         assert isinstance(op, SgdUpdateOp)
-        target = SymbolTable.lookup_symbol(op, op.param)
-        if not isinstance(target, ParamOp):
-            raise VerifyException(f"qtrain.sgd_update: no qtrain.param named {op.param}")
+        target = lookup_param(op, op.param)
         if target.trainable is None:
             raise VerifyException(f"qtrain.sgd_update: {op.param} is not marked trainable")
-        param_shape = target.value_type.get_shape()
-        grad_shape = op.grad.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-        if len(grad_shape) != len(param_shape) or any(g > p for g, p in zip(grad_shape, param_shape, strict=True)):
-            raise VerifyException(
-                f"qtrain.sgd_update: gradient {_shape_text(grad_shape)} is not a leading slice of "
-                f"{op.param} ({_shape_text(param_shape)})"
-            )
+        _check_leading_slice(op, op.param, target, op.grad.type)
 
 
 @irdl_op_definition

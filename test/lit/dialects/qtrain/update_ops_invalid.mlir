@@ -90,7 +90,7 @@ func.func @f(%a: tensor<2xf32>) {
   qtrain.param_grad @weights, %a : tensor<2xf32>
   func.return
 }
-// CHECK: {{^}}qtrain.param_grad: no qtrain.param named @weights{{$}}
+// CHECK: {{^}}qtrain.param_grad: @weights is a func.func, not a qtrain.param{{$}}
 
 // -----
 
@@ -283,7 +283,7 @@ func.func @f(%a: tensor<2xf32>) {
   qtrain.sgd_update @weights, %a {lr = 0.1 : f32} : tensor<2xf32>
   func.return
 }
-// CHECK: {{^}}qtrain.sgd_update: no qtrain.param named @weights{{$}}
+// CHECK: {{^}}qtrain.sgd_update: @weights is a func.func, not a qtrain.param{{$}}
 
 // -----
 
