@@ -27,6 +27,8 @@ PASSES = {
     "qtrain-sgd": ("passes.qtrain_sgd", "QtrainSgdPass"),
     "qtrain-training": ("passes.qtrain_training", "QtrainTrainingPass"),
     "qtrain-reorder-updates": ("passes.qtrain_reorder_updates", "QtrainReorderUpdatesPass"),
+    "convert-qtrain-to-mem": ("passes.convert_qtrain_to_mem", "ConvertQtrainToMemPass"),
+    "mem-plan": ("passes.mem_plan", "MemPlanPass"),
 }
 
 # Upstream dialects that tiny-training IR uses alongside its own.

@@ -35,9 +35,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import math
+
 import numpy as np
 from xdsl.dialects.builtin import (
     I64,
+    Float32Type,
+    IntegerType,
     BytesAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
@@ -51,11 +55,12 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.dialects.utils import EnumAttribute
-from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, TypeAttribute
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, SSAValue, TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
     irdl_attr_definition,
     irdl_op_definition,
+    operand_def,
     opt_prop_def,
     prop_def,
     result_def,
@@ -127,11 +132,54 @@ class SpaceKeyword(CustomDirective):
         printer.print_string(space.data.value)
 
 
+class BufferRole(StrEnum):
+    """What a run-time buffer holds; the planner's budget breakdown groups by it."""
+
+    INPUT = "input"  # a function argument (the training sample, its label)
+    ACTIVATION = "activation"  # a forward value that dies in the forward pass
+    SAVED = "saved"  # a forward value kept for the backward pass
+    MASK = "mask"  # a bit-packed clamp mask saved for the backward pass
+    GRADIENT = "gradient"  # an fp32 backward value
+    SCRATCH = "scratch"  # working memory of one kernel
+
+
+def _check_role(op: Operation, role: StringAttr | None) -> None:
+    if role is None:
+        return
+    known = [r.value for r in BufferRole]
+    if role.data not in known:
+        raise VerifyException(f"{op.name}: unknown role \"{role.data}\" (expected one of {', '.join(known)})")
+
+
 # --------------------------------------------------------------------------- types
 
 
 def is_power_of_two(value: int) -> bool:
     return value > 0 and value & (value - 1) == 0
+
+
+def element_storage_bits(element: Attribute) -> int | None:
+    """Bits one element occupies in a buffer: i1 masks are bit-packed, other integers
+    and f32 take their width, and element types of other dialects say it themselves
+    (`storage_bits()`, e.g. `!qtrain.qi8` is 8). None when unknown."""
+    if isinstance(element, IntegerType):
+        return element.width.data
+    if isinstance(element, Float32Type):
+        return 32
+    storage_bits = getattr(element, "storage_bits", None)
+    return storage_bits() if callable(storage_bits) else None
+
+
+def tensor_storage_bytes(value_type: Attribute) -> int | None:
+    """Bytes a tensor of static shape takes in a buffer (rows packed without padding,
+    bit-packed masks rounded up to whole bytes); None when it has no storage size."""
+    if not isinstance(value_type, TensorType) or any(d < 0 for d in value_type.get_shape()):
+        return None
+    bits = element_storage_bits(value_type.element_type)
+    if bits is None:
+        return None
+    count = math.prod(value_type.get_shape())
+    return math.ceil(count * bits / 8)
 
 
 @irdl_attr_definition
@@ -286,12 +334,20 @@ class AllocOp(IRDLOperation):
     name = "mem.alloc"
 
     lifetime = prop_def(DenseArrayBase.constr(i64))
+    role = opt_prop_def(StringAttr)
     result = result_def(BufferType)
 
-    assembly_format = "`lifetime` $lifetime attr-dict `:` type($result)"
+    assembly_format = "`lifetime` $lifetime (`role` $role^)? attr-dict `:` type($result)"
 
-    def __init__(self, buffer_type: BufferType, lifetime: Sequence[int]):
-        super().__init__(properties={"lifetime": _lifetime_attr(lifetime)}, result_types=[buffer_type])
+    def __init__(self, buffer_type: BufferType, lifetime: Sequence[int], role: BufferRole | str | None = None):
+        properties: dict[str, Attribute] = {"lifetime": _lifetime_attr(lifetime)}
+        if role is not None:
+            properties["role"] = StringAttr(BufferRole(role).value)
+        super().__init__(properties=properties, result_types=[buffer_type])
+
+    @property
+    def role_name(self) -> str | None:
+        return None if self.role is None else self.role.data
 
     @property
     def buffer_type(self) -> BufferType:
@@ -304,6 +360,7 @@ class AllocOp(IRDLOperation):
 
     def verify_(self) -> None:
         _check_lifetime(self, self.lifetime)
+        _check_role(self, self.role)
         space = self.buffer_type.memory_space
         if not space.writable:
             raise VerifyException(
@@ -356,9 +413,12 @@ class ViewOp(IRDLOperation):
     arena = prop_def(SymbolRefAttr)
     offset = prop_def(IntegerAttr[I64])
     lifetime = opt_prop_def(DenseArrayBase.constr(i64))
+    role = opt_prop_def(StringAttr)
     result = result_def(BufferType)
 
-    assembly_format = "$arena `[` $offset `]` (`lifetime` $lifetime^)? attr-dict `:` type($result)"
+    assembly_format = (
+        "$arena `[` $offset `]` (`lifetime` $lifetime^)? (`role` $role^)? attr-dict `:` type($result)"
+    )
 
     traits = traits_def(Pure(), ViewSymbolUser())
 
@@ -368,13 +428,20 @@ class ViewOp(IRDLOperation):
         offset: int,
         buffer_type: BufferType,
         lifetime: Sequence[int] | None = None,
+        role: BufferRole | str | None = None,
     ):
         if isinstance(arena, str):
             arena = SymbolRefAttr(arena)
         properties: dict[str, Attribute] = {"arena": arena, "offset": IntegerAttr(offset, i64)}
         if lifetime is not None:
             properties["lifetime"] = _lifetime_attr(lifetime)
+        if role is not None:
+            properties["role"] = StringAttr(BufferRole(role).value)
         super().__init__(properties=properties, result_types=[buffer_type])
+
+    @property
+    def role_name(self) -> str | None:
+        return None if self.role is None else self.role.data
 
     @property
     def buffer_type(self) -> BufferType:
@@ -402,6 +469,7 @@ class ViewOp(IRDLOperation):
             )
         if self.lifetime is not None:
             _check_lifetime(self, self.lifetime)
+        _check_role(self, self.role)
 
 
 # --------------------------------------------------------------------------- constants in flash
@@ -512,8 +580,75 @@ class GetGlobalOp(IRDLOperation):
         super().__init__(properties={"name": name}, result_types=[buffer_type])
 
 
+# --------------------------------------------------------------------------- tensors in buffers
+
+
+def _check_tensor_fits(op: Operation, tensor_type: Attribute, buffer: Attribute) -> None:
+    assert isinstance(buffer, BufferType)
+    size = tensor_storage_bytes(tensor_type)
+    if size is None:
+        raise VerifyException(f"{op.name}: {tensor_type} has no storage size (static shape and known element needed)")
+    if size != buffer.size_bytes:
+        raise VerifyException(
+            f"{op.name}: {tensor_type} takes {size} bytes but the buffer has {buffer.size_bytes}"
+        )
+
+
+@irdl_op_definition
+class LoadOp(IRDLOperation):
+    """The tensor stored in a buffer: its bytes read as the tensor's elements (row
+    major, little endian, i1 masks bit-packed LSB first). The buffer's size must be
+    exactly the tensor's storage size. In generated C this is no code: the consumer
+    reads the buffer in place.
+
+    Example:
+        %x = mem.load %b : !mem.buffer<16, 4, sram> -> tensor<1x4x2x2xi8>
+    """
+
+    name = "mem.load"
+
+    buffer = operand_def(BufferType)
+    result = result_def(TensorType)
+
+    assembly_format = "$buffer attr-dict `:` type($buffer) `->` type($result)"
+
+    traits = traits_def()
+
+    def __init__(self, buffer: SSAValue | Operation, tensor_type: TensorType):
+        super().__init__(operands=[buffer], result_types=[tensor_type])
+
+    def verify_(self) -> None:
+        _check_tensor_fits(self, self.result.type, self.buffer.type)
+
+
+@irdl_op_definition
+class StoreOp(IRDLOperation):
+    """Writes a tensor's elements into a buffer of exactly its storage size. In
+    generated C the producer of the tensor writes the buffer directly.
+
+    Example:
+        mem.store %y, %b : tensor<1x4x2x2xi8>, !mem.buffer<16, 4, sram>
+    """
+
+    name = "mem.store"
+
+    value = operand_def(TensorType)
+    buffer = operand_def(BufferType)
+
+    assembly_format = "$value `,` $buffer attr-dict `:` type($value) `,` type($buffer)"
+
+    def __init__(self, value: SSAValue | Operation, buffer: SSAValue | Operation):
+        super().__init__(operands=[value, buffer])
+
+    def verify_(self) -> None:
+        _check_tensor_fits(self, self.value.type, self.buffer.type)
+        space = self.buffer.type.memory_space  # pyright: ignore[reportAttributeAccessIssue]
+        if not space.writable:
+            raise VerifyException(f"{self.name}: cannot write a buffer in {space.value} (read-only at run time)")
+
+
 Mem = Dialect(
     "mem",
-    [ArenaOp, AllocOp, ViewOp, GlobalOp, GetGlobalOp],
+    [ArenaOp, AllocOp, ViewOp, GlobalOp, GetGlobalOp, LoadOp, StoreOp],
     [MemorySpaceAttr, BufferType],
 )

@@ -134,6 +134,10 @@ class QInt8Type(ParametrizedAttribute, TypeAttribute):
     def zero_point_value(self) -> int:
         return self.zero_point.data
 
+    def storage_bits(self) -> int:
+        """Bits per element in memory (`mem.load`/`mem.store`): one int8."""
+        return 8
+
     def print_parameters(self, printer: Printer) -> None:
         printer.print_string(f"<{mlir_float_literal(self.scale_value)}, {self.zero_point_value}>")
 

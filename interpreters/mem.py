@@ -8,7 +8,11 @@ Runtime values are one-dimensional `np.uint8` arrays of the buffer's size:
   arena alias each other, like the C pointers they become;
 * `mem.alloc` is a fresh zero-initialised array on every execution, shared with
   nothing;
-* `mem.get_global` is a read-only array holding the global's raw bytes (flash).
+* `mem.get_global` is a read-only array holding the global's raw bytes (flash);
+* `mem.load` reads a tensor's elements out of a buffer's bytes (a copy: later
+  writes to the buffer do not change the loaded value), `mem.store` writes them
+  in. int8/i32/f32 are little endian, i1 masks bit-packed LSB first (element
+  `i` is bit `i & 7` of byte `i >> 3`), as in the generated C.
 """
 
 from __future__ import annotations
@@ -21,7 +25,36 @@ from xdsl.ir import Operation
 from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import InterpretationError
 
+from xdsl.dialects.builtin import IntegerType, TensorType
+
 from tiny_training.dialects import mem
+
+
+def _element_dtype(value_type: TensorType) -> np.dtype:
+    element = value_type.element_type
+    bits = mem.element_storage_bits(element)
+    if isinstance(element, IntegerType) or bits == 8:
+        return np.dtype({1: np.bool_, 8: np.int8, 32: np.int32}[bits])
+    return np.dtype("<f4")
+
+
+def tensor_from_bytes(data: np.ndarray, value_type: TensorType) -> np.ndarray:
+    """The tensor whose storage is `data` (a uint8 array of the exact size)."""
+    shape = value_type.get_shape()
+    dtype = _element_dtype(value_type)
+    if dtype == np.bool_:
+        count = int(np.prod(shape))
+        return np.unpackbits(data, bitorder="little")[:count].astype(np.bool_).reshape(shape)
+    return np.frombuffer(data.tobytes(), dtype=dtype).reshape(shape).copy()
+
+
+def tensor_to_bytes(value: np.ndarray, value_type: TensorType) -> np.ndarray:
+    """The storage bytes of a tensor value (inverse of `tensor_from_bytes`)."""
+    dtype = _element_dtype(value_type)
+    flat = np.asarray(value).reshape(-1)
+    if dtype == np.bool_:
+        return np.packbits(flat.astype(np.bool_), bitorder="little")
+    return np.frombuffer(np.ascontiguousarray(flat.astype(dtype)).tobytes(), dtype=np.uint8)
 
 
 @register_impls
@@ -86,3 +119,16 @@ class MemFunctions(InterpreterFunctions):
     def run_get_global(self, interpreter: Interpreter, op: mem.GetGlobalOp, args: tuple[Any, ...]):
         target = self._lookup(op, op.global_name, mem.GlobalOp, "mem.global")
         return (self.global_storage(target),)
+
+    @impl(mem.LoadOp)
+    def run_load(self, interpreter: Interpreter, op: mem.LoadOp, args: tuple[Any, ...]):
+        (buffer,) = args
+        return (tensor_from_bytes(buffer, op.result.type),)  # pyright: ignore[reportArgumentType]
+
+    @impl(mem.StoreOp)
+    def run_store(self, interpreter: Interpreter, op: mem.StoreOp, args: tuple[Any, ...]):
+        value, buffer = args
+        if not buffer.flags.writeable:
+            raise InterpretationError(f"{op.name}: the buffer is read-only")
+        buffer[:] = tensor_to_bytes(value, op.value.type)  # pyright: ignore[reportArgumentType]
+        return ()

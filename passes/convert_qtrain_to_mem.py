@@ -1,0 +1,214 @@
+"""`convert-qtrain-to-mem{function=train_step alignment=4}`: every tensor gets a buffer.
+
+Input invariant: `@function` (default `train_step`) is a straight-line `qtrain`
+function on tensors with no `mem` ops yet, e.g. after `qtrain-training` and
+`qtrain-reorder-updates`.
+
+Output: the same computation, with each tensor that the function computes or
+receives stored in a `mem.alloc` buffer of SRAM:
+
+* the buffers come first, in order of creation, each with its byte size (int8
+  activations 1 byte per element, fp32 gradients and int32 values 4, clamp masks
+  1 bit, bit-packed), its alignment, its lifetime `[first, last]` and its role
+  (`input`, `activation`, `saved` for forward values the backward pass reads,
+  `mask`, `gradient`);
+* every function argument is stored into its buffer at the start, every compute
+  op reads its tensor operands with `mem.load` right before it and stores each
+  result with `mem.store` right after it; `func.return` returns loaded values.
+
+Steps count the compute ops (everything but `qtrain.get_param`, the `mem` ops and
+`func.return`) from 0; a buffer is live from the step that writes it to the last
+step that reads it (returned values: to the last step). So what the backward
+pass needs stays exactly as long as it is needed.
+
+In-place reuse: a result shares its operand's buffer when the op is elementwise
+(`qtrain.add`, `clamp_grad`, `requant_grad`, `dequantize_grad`, `scale_channels`,
+`accumulate`, `add_grad`, `sum_batch`), both have the same byte size, and no
+later step reads the operand's buffer; `flatten`/`reshape` results always share
+their operand's bytes (same data, new shape). Parameters are not buffers: frozen
+ones stay in flash, trainable ones (only their trained channels) live in SRAM
+outside the arena, and `qtrain.sgd_update` writes them in place; see
+`trainable_sram_bytes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import IntegerType, ModuleOp, TensorType
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+from tiny_training.dialects import mem, qtrain
+from tiny_training.passes.utils import find_function, params_by_name
+
+ALIAS_OPS = (qtrain.FlattenOp, qtrain.ReshapeOp)
+IN_PLACE_OPS = (
+    qtrain.AddOp, qtrain.ClampGradOp, qtrain.RequantGradOp, qtrain.DequantizeGradOp, qtrain.ScaleChannelsOp,
+    qtrain.AccumulateOp, qtrain.AddGradOp, qtrain.SumBatchOp,
+)  # fmt: skip
+BACKWARD_START_OPS = (qtrain.SoftmaxCrossEntropyGradOp,)
+
+
+def is_step(op: Operation) -> bool:
+    """Compute ops are schedule steps; parameter reads, mem ops and the return are not."""
+    return not isinstance(op, (qtrain.GetParamOp, func.ReturnOp)) and op.dialect_name() != "mem"
+
+
+@dataclass
+class BufferPlan:
+    """One run-time buffer: the tensors stored in it (in-place reuse and aliases
+    put several there), its size and its lifetime in steps."""
+
+    size: int
+    first: int
+    last: int
+    values: list[SSAValue] = field(default_factory=list)
+    role: mem.BufferRole = mem.BufferRole.ACTIVATION
+
+
+@dataclass
+class BufferAssignment:
+    buffers: list[BufferPlan]
+    buffer_of: dict[SSAValue, int]
+    steps: list[Operation]
+
+
+def _storage_bytes(value: SSAValue, where: str) -> int:
+    size = mem.tensor_storage_bytes(value.type)
+    if size is None:
+        raise PassFailedException(f"convert-qtrain-to-mem: {where}: {value.type} has no storage size")
+    return size
+
+
+def assign_buffers(function: func.FuncOp) -> BufferAssignment:
+    """Buffers, their sizes, lifetimes and roles for the tensors of `function`."""
+    block = function.body.block
+    steps = [op for op in block.ops if is_step(op)]
+    step_of = {op: i for i, op in enumerate(steps)}
+    final_step = max(len(steps) - 1, 0)
+    backward_from = next((i for i, op in enumerate(steps) if isinstance(op, BACKWARD_START_OPS)), len(steps))
+
+    def last_use(value: SSAValue) -> int:
+        last = -1
+        for use in value.uses:
+            user = use.operation
+            last = max(last, final_step if isinstance(user, func.ReturnOp) else step_of.get(user, -1))
+        return last
+
+    buffers: list[BufferPlan] = []
+    buffer_of: dict[SSAValue, int] = {}
+
+    def new_buffer(value: SSAValue, step: int, role: mem.BufferRole, where: str) -> None:
+        buffers.append(BufferPlan(_storage_bytes(value, where), step, max(step, last_use(value)), [value], role))
+        buffer_of[value] = len(buffers) - 1
+
+    def join(value: SSAValue, index: int) -> None:
+        buffers[index].values.append(value)
+        buffers[index].last = max(buffers[index].last, last_use(value))
+        buffer_of[value] = index
+
+    for arg in block.args:
+        new_buffer(arg, 0, mem.BufferRole.INPUT, f"argument {arg.index}")
+    for step, op in enumerate(steps):
+        reused: set[int] = set()
+        for result in op.results:
+            where = f"result of {op.name}"
+            if isinstance(op, ALIAS_OPS) and op.operands[0] in buffer_of:
+                join(result, buffer_of[op.operands[0]])
+                continue
+            if isinstance(op, IN_PLACE_OPS):
+                candidate = next(
+                    (
+                        buffer_of[operand]
+                        for operand in op.operands
+                        if operand in buffer_of
+                        and buffer_of[operand] not in reused
+                        and buffers[buffer_of[operand]].last == step
+                        and buffers[buffer_of[operand]].size == _storage_bytes(result, where)
+                        and buffers[buffer_of[operand]].role is not mem.BufferRole.INPUT
+                    ),
+                    None,
+                )
+                if candidate is not None:
+                    reused.add(candidate)
+                    join(result, candidate)
+                    continue
+            if isinstance(result.type, TensorType) and result.type.element_type == IntegerType(1):
+                role = mem.BufferRole.MASK
+            elif step >= backward_from:
+                role = mem.BufferRole.GRADIENT
+            else:
+                role = mem.BufferRole.ACTIVATION
+            new_buffer(result, step, role, where)
+    for buffer in buffers:
+        if buffer.role is mem.BufferRole.ACTIVATION and buffer.last >= backward_from:
+            buffer.role = mem.BufferRole.SAVED
+    return BufferAssignment(buffers, buffer_of, steps)
+
+
+def trainable_sram_bytes(module: ModuleOp, function: func.FuncOp) -> int:
+    """Bytes of SRAM for trainable parameters: the trained part (leading channels of a
+    partially trained weight) of each parameter that `function` updates."""
+    params = params_by_name(module)
+    total = 0
+    seen: set[str] = set()
+    for op in function.body.block.ops:
+        if isinstance(op, qtrain.SgdUpdateOp) and op.param.string_value() not in seen:
+            name = op.param.string_value()
+            seen.add(name)
+            grad_type = op.grad.type
+            assert isinstance(grad_type, TensorType)
+            itemsize = params[name].to_numpy().dtype.itemsize
+            total += int(np.prod(grad_type.get_shape())) * itemsize
+    return total
+
+
+@dataclass(frozen=True)
+class ConvertQtrainToMemPass(ModulePass):
+    name = "convert-qtrain-to-mem"
+
+    function: str = "train_step"
+    alignment: int = 4
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if not mem.is_power_of_two(self.alignment):
+            raise PassFailedException(f"{self.name}: alignment must be a power of two, got {self.alignment}")
+        function = find_function(op, self.function, self.name)
+        block = function.body.block
+        if any(o.dialect_name() == "mem" for o in block.ops):
+            raise PassFailedException(f"{self.name}: @{self.function} already uses mem buffers")
+        assignment = assign_buffers(function)
+
+        allocs = [
+            mem.AllocOp(mem.BufferType(b.size, self.alignment, mem.MemorySpace.SRAM), (b.first, b.last), b.role)
+            for b in assignment.buffers
+        ]
+        Rewriter.insert_op(allocs, InsertPoint.at_start(block))
+        point = InsertPoint.after(allocs[-1]) if allocs else InsertPoint.at_start(block)
+        for arg in block.args:
+            Rewriter.insert_op(mem.StoreOp(arg, allocs[assignment.buffer_of[arg]]), point)
+
+        def load_operands(user: Operation) -> None:
+            for index, operand in enumerate(user.operands):
+                if operand not in assignment.buffer_of:
+                    continue
+                load = mem.LoadOp(allocs[assignment.buffer_of[operand]], operand.type)  # pyright: ignore[reportArgumentType]
+                Rewriter.insert_op(load, InsertPoint.before(user))
+                user.operands = [*user.operands[:index], load.result, *user.operands[index + 1 :]]
+
+        for step_op in assignment.steps:
+            load_operands(step_op)
+            anchor: Operation = step_op
+            for result in step_op.results:
+                store = mem.StoreOp(result, allocs[assignment.buffer_of[result]])
+                Rewriter.insert_op(store, InsertPoint.after(anchor))
+                anchor = store
+        terminator = block.last_op
+        if isinstance(terminator, func.ReturnOp):
+            load_operands(terminator)

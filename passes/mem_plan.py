@@ -1,0 +1,114 @@
+"""`mem-plan{algorithm=greedy-by-size budget=... report="-" picture="plan.svg"}`: the static arena.
+
+Input invariant: `@function` (default `train_step`) holds `mem.alloc` buffers with
+lifetimes, as after `convert-qtrain-to-mem`; the module has no `mem.arena @arena`.
+
+Output: one `mem.arena @arena` (SRAM, aligned to the largest buffer alignment)
+before the function, and every `mem.alloc` replaced by a `mem.view @arena[offset]`
+that keeps the lifetime and role. Invariants, checked before the IR is changed:
+offsets are multiples of the buffer's alignment, every buffer lies inside the
+arena, and no two buffers that are live at a common step share a byte.
+
+Options:
+* `algorithm`: `greedy-by-size`, `greedy-by-conflicts` or `optimal` (OR-Tools
+  CP-SAT within `time-limit` seconds, never worse than the greedy plans; reports
+  its gap to the best bound it proved).
+* `budget`: bytes of SRAM for the arena plus the trainable parameters (kept in
+  SRAM outside the arena). A plan over budget fails with the breakdown (saved
+  activations, gradients, masks, trainable weights, scratch...) at the step of the
+  peak.
+* `report`: write the memory report (a text table) to this file, `-` for stderr.
+* `picture`: write an SVG of the plan to this file (buffers as rectangles, arena
+  offset against schedule step, the peak step marked).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.utils.exceptions import PassFailedException
+
+from tiny_training.dialects import mem
+from tiny_training.passes.convert_qtrain_to_mem import is_step, trainable_sram_bytes
+from tiny_training.passes.memory_report import MemoryReport, render_svg, render_table
+from tiny_training.passes.planning import ALGORITHMS, Buffer, check_plan, plan
+from tiny_training.passes.utils import find_function
+
+ARENA_NAME = "arena"
+
+
+def collect_buffers(function: func.FuncOp) -> tuple[list[mem.AllocOp], list[Buffer]]:
+    allocs = [op for op in function.body.block.ops if isinstance(op, mem.AllocOp)]
+    buffers = []
+    for index, alloc in enumerate(allocs):
+        first, last = alloc.lifetime_steps
+        kind = alloc.buffer_type
+        buffers.append(Buffer(f"%{index}", kind.size_bytes, kind.alignment_bytes, first, last))
+    return allocs, buffers
+
+
+def build_report(module: ModuleOp, function: func.FuncOp, algorithm: str, time_limit: float) -> MemoryReport:
+    allocs, buffers = collect_buffers(function)
+    result = plan(buffers, algorithm, time_limit)
+    check = check_plan(buffers, result.offsets, result.arena)
+    if not check.ok:
+        raise PassFailedException(f"mem-plan: internal error, the {algorithm} plan is invalid: {check.problems[0]}")
+    steps = [op.name for op in function.body.block.ops if is_step(op)]
+    roles = [alloc.role_name or "activation" for alloc in allocs]
+    return MemoryReport(
+        function=function.sym_name.data,
+        buffers=buffers,
+        roles=roles,
+        plan=result,
+        step_ops=steps,
+        trainable_bytes=trainable_sram_bytes(module, function),
+    )
+
+
+@dataclass(frozen=True)
+class MemPlanPass(ModulePass):
+    name = "mem-plan"
+
+    algorithm: str = "greedy-by-size"
+    function: str = "train_step"
+    budget: int | None = None
+    time_limit: float = 10.0
+    report: str = ""
+    picture: str = ""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.algorithm not in ALGORITHMS:
+            raise PassFailedException(
+                f"{self.name}: unknown algorithm {self.algorithm!r} (expected one of {', '.join(ALGORITHMS)})"
+            )
+        function = find_function(op, self.function, self.name)
+        if any(isinstance(o, mem.ArenaOp) and o.sym_name.data == ARENA_NAME for o in op.ops):
+            raise PassFailedException(f"{self.name}: the module already has a mem.arena @{ARENA_NAME}")
+        allocs, _ = collect_buffers(function)
+        if not allocs:
+            raise PassFailedException(f"{self.name}: @{self.function} has no mem.alloc (run convert-qtrain-to-mem first)")
+        memory = build_report(op, function, self.algorithm, self.time_limit)
+        if self.report:
+            text = render_table(memory)
+            if self.report == "-":
+                print(text, file=sys.stderr)
+            else:
+                Path(self.report).write_text(text + "\n")
+        if self.picture:
+            Path(self.picture).write_text(render_svg(memory))
+        if self.budget is not None and memory.total_sram > self.budget:
+            raise PassFailedException(f"{self.name}: {memory.over_budget_message(self.budget)}")
+
+        alignment = max(b.alignment for b in memory.buffers)
+        arena = mem.ArenaOp(ARENA_NAME, max(memory.plan.arena, alignment), alignment)
+        Rewriter.insert_op(arena, InsertPoint.before(function))
+        for alloc, offset in zip(allocs, memory.plan.offsets):
+            view = mem.ViewOp(ARENA_NAME, offset, alloc.buffer_type, alloc.lifetime_steps, alloc.role_name)
+            Rewriter.replace_op(alloc, view)
