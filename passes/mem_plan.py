@@ -30,7 +30,8 @@ from pathlib import Path
 
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, UnregisteredOp
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
@@ -42,6 +43,10 @@ from tiny_training.passes.planning import ALGORITHMS, Buffer, check_plan, plan
 from tiny_training.passes.utils import find_function
 
 ARENA_NAME = "arena"
+
+
+def op_label(op: Operation) -> str:
+    return op.op_name.data if isinstance(op, UnregisteredOp) else op.name
 
 
 def collect_buffers(function: func.FuncOp) -> tuple[list[mem.AllocOp], list[Buffer]]:
@@ -60,7 +65,7 @@ def build_report(module: ModuleOp, function: func.FuncOp, algorithm: str, time_l
     check = check_plan(buffers, result.offsets, result.arena)
     if not check.ok:
         raise PassFailedException(f"mem-plan: internal error, the {algorithm} plan is invalid: {check.problems[0]}")
-    steps = [op.name for op in function.body.block.ops if is_step(op)]
+    steps = [op_label(op) for op in function.body.block.ops if is_step(op)]
     roles = [alloc.role_name or "activation" for alloc in allocs]
     return MemoryReport(
         function=function.sym_name.data,

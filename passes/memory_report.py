@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from tiny_training.passes.planning import Buffer, Plan
+from tiny_training.passes.planning import Buffer, Plan, lower_bound
 
 ROLE_COLOURS = {
     "input": "#8c564b",
@@ -49,13 +49,8 @@ class MemoryReport:
 
     @property
     def peak_step(self) -> int:
-        """The first step at which the highest byte of the arena is in use."""
-        best, best_step = -1, 0
-        for b, offset in zip(self.buffers, self.plan.offsets):
-            end = offset + b.padded_size
-            if end > best or (end == best and b.first < best_step):
-                best, best_step = end, b.first
-        return best_step
+        """The first step with the most bytes live (where the lower bound is reached)."""
+        return lower_bound(self.buffers)[1]
 
     def live_at(self, step: int) -> list[int]:
         return [i for i, b in enumerate(self.buffers) if b.first <= step <= b.last]
@@ -75,7 +70,7 @@ class MemoryReport:
         lines = [f"peak at step {step} ({op}):"]
         for role in ROLE_LABELS:
             lines.append(f"  {ROLE_LABELS[role]:<20}{parts.get(role, 0):>10,} B")
-        lines.append(f"  {'unused (fragments)':<20}{self.plan.arena - live:>10,} B")
+        lines.append(f"  {'arena unused here':<20}{self.plan.arena - live:>10,} B (fragmentation)")
         lines.append(f"  {'trainable weights':<20}{self.trainable_bytes:>10,} B (SRAM, outside the arena)")
         lines.append(f"  {'total':<20}{self.total_sram:>10,} B")
         return lines
