@@ -29,6 +29,7 @@ PASSES = {
     "qtrain-reorder-updates": ("passes.qtrain_reorder_updates", "QtrainReorderUpdatesPass"),
     "convert-qtrain-to-mem": ("passes.convert_qtrain_to_mem", "ConvertQtrainToMemPass"),
     "mem-plan": ("passes.mem_plan", "MemPlanPass"),
+    "qtrain-memory": ("passes.qtrain_memory", "QtrainMemoryPass"),
 }
 
 # Upstream dialects that tiny-training IR uses alongside its own.

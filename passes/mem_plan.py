@@ -1,11 +1,13 @@
 """`mem-plan{algorithm=greedy-by-size budget=... report="-" picture="plan.svg"}`: the static arena.
 
 Input invariant: `@function` (default `train_step`) holds `mem.alloc` buffers with
-lifetimes, as after `convert-qtrain-to-mem`; the module has no `mem.arena @arena`.
+lifetimes, as after `convert-qtrain-to-mem`.
 
 Output: one `mem.arena @arena` (SRAM, aligned to the largest buffer alignment)
 before the function, and every `mem.alloc` replaced by a `mem.view @arena[offset]`
-that keeps the lifetime and role. Invariants, checked before the IR is changed:
+that keeps the lifetime and role. If the module already has `@arena` (another
+function was planned before, e.g. the inference function `@main`), the functions
+share it, since they never run at the same time: it grows to the larger size. Invariants, checked before the IR is changed:
 offsets are multiples of the buffer's alignment, every buffer lies inside the
 arena, and no two buffers that are live at a common step share a byte.
 
@@ -94,8 +96,6 @@ class MemPlanPass(ModulePass):
                 f"{self.name}: unknown algorithm {self.algorithm!r} (expected one of {', '.join(ALGORITHMS)})"
             )
         function = find_function(op, self.function, self.name)
-        if any(isinstance(o, mem.ArenaOp) and o.sym_name.data == ARENA_NAME for o in op.ops):
-            raise PassFailedException(f"{self.name}: the module already has a mem.arena @{ARENA_NAME}")
         allocs, _ = collect_buffers(function)
         if not allocs:
             raise PassFailedException(f"{self.name}: @{self.function} has no mem.alloc (run convert-qtrain-to-mem first)")
@@ -112,8 +112,15 @@ class MemPlanPass(ModulePass):
             raise PassFailedException(f"{self.name}: {memory.over_budget_message(self.budget)}")
 
         alignment = max(b.alignment for b in memory.buffers)
-        arena = mem.ArenaOp(ARENA_NAME, max(memory.plan.arena, alignment), alignment)
-        Rewriter.insert_op(arena, InsertPoint.before(function))
+        size = max(memory.plan.arena, alignment)
+        existing = next((o for o in op.ops if isinstance(o, mem.ArenaOp) and o.sym_name.data == ARENA_NAME), None)
+        if existing is None:
+            Rewriter.insert_op(mem.ArenaOp(ARENA_NAME, size, alignment), InsertPoint.before(function))
+        else:  # functions planned one after the other share the arena: they never run at once
+            grown = mem.ArenaOp(
+                ARENA_NAME, max(size, existing.size_bytes), max(alignment, existing.alignment_bytes)
+            )
+            Rewriter.replace_op(existing, grown)
         for alloc, offset in zip(allocs, memory.plan.offsets):
             view = mem.ViewOp(ARENA_NAME, offset, alloc.buffer_type, alloc.lifetime_steps, alloc.role_name)
             Rewriter.replace_op(alloc, view)

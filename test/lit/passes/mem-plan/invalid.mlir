@@ -13,10 +13,10 @@ func.func @f(%x: tensor<4xi8>) -> tensor<4xi8> {
 
 // -----
 
-// A module is planned once.
+// A function that was planned already has no allocs left.
 mem.arena @arena size 16 align 4 space sram
 func.func @f() {
-  %a = mem.alloc lifetime [0, 1] : !mem.buffer<64, 4, sram>
+  %a = mem.view @arena[0] lifetime [0, 1] : !mem.buffer<16, 4, sram>
   func.return
 }
-// CHECK: mem-plan: the module already has a mem.arena @arena
+// CHECK: mem-plan: @f has no mem.alloc (run convert-qtrain-to-mem first)
