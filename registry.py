@@ -27,6 +27,8 @@ PASSES = {
     "qtrain-sgd": ("passes.qtrain_sgd", "QtrainSgdPass"),
     "qtrain-training": ("passes.qtrain_training", "QtrainTrainingPass"),
     "qtrain-reorder-updates": ("passes.qtrain_reorder_updates", "QtrainReorderUpdatesPass"),
+    "qtrain-fuse-updates": ("passes.qtrain_fuse_updates", "QtrainFuseUpdatesPass"),
+    "qtrain-fuse-conv-dw": ("passes.qtrain_fuse_conv_dw", "QtrainFuseConvDwPass"),
     "convert-qtrain-to-mem": ("passes.convert_qtrain_to_mem", "ConvertQtrainToMemPass"),
     "mem-plan": ("passes.mem_plan", "MemPlanPass"),
     "qtrain-memory": ("passes.qtrain_memory", "QtrainMemoryPass"),
@@ -52,8 +54,8 @@ def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
 
 def get_targets() -> dict[str, Callable[[], type]]:
-    """Output targets of `tt-opt -t NAME` beyond `mlir` (the C target joins here)."""
-    return {}
+    """Output targets of `tt-opt -t NAME` beyond `mlir`."""
+    return {"c": _lazy("backends.armv7em.c_printer", "CTarget")}
 
 
 def load_all_dialects(ctx) -> None:

@@ -86,6 +86,7 @@ from xdsl.irdl import (
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
+    opt_operand_def,
     opt_prop_def,
     opt_result_def,
     prop_def,
@@ -549,6 +550,137 @@ class Conv2dOp(IRDLOperation):
                 f"{self.name}: result shape {'x'.join(map(str, y_type.get_shape()))} does not match the "
                 f"computed shape {'x'.join(map(str, expected))}"
             )
+
+
+@irdl_op_definition
+class Conv2dDwOp(IRDLOperation):
+    """A regular conv followed by a depthwise conv, computed one channel at a time so the
+    intermediate tensor is never stored whole (forward only, no clamp masks).
+
+    Semantics: exactly `%m = qtrain.conv2d %x, %w1, %b1 {stride, pad, groups = 1,
+    w_scales}` with result element type `mid`, then `%y = qtrain.conv2d %m, %w2, %b2
+    {dw_stride, dw_pad, groups = C, dw_w_scales}`. The C kernel computes channel `c` of
+    `%m` into a one-channel scratch buffer and the depthwise output channel `c` from it;
+    after lowering to buffers the optional `scratch` operand is that buffer (at least
+    one channel of `%m`, H x W bytes).
+
+    Example:
+        %y = qtrain.conv2d_dw %x, %w1, %b1, %w2, %b2 {stride = array<i64: 1, 1>,
+                pad = array<i64: 0, 0, 0, 0>, w_scales = array<f32: 0.01, 0.02>,
+                dw_stride = array<i64: 2, 2>, dw_pad = array<i64: 1, 1, 1, 1>,
+                dw_w_scales = array<f32: 0.05, 0.04>, mid = !qtrain.qi8<0.0235, -128>}
+            : (tensor<1x4x8x8x!qtrain.qi8<0.1, 3>>, tensor<2x4x1x1xi8>, tensor<2xi32>,
+               tensor<2x1x3x3xi8>, tensor<2xi32>) -> tensor<1x2x4x4x!qtrain.qi8<0.05, -128>>
+    """
+
+    name = "qtrain.conv2d_dw"
+
+    input = operand_def(TensorType)
+    weight = operand_def(TensorType)
+    bias = operand_def(TensorType)
+    dw_weight = operand_def(TensorType)
+    dw_bias = operand_def(TensorType)
+    scratch = opt_operand_def(Attribute)
+    output = result_def(TensorType)
+
+    stride = prop_def(DenseArrayBase)
+    pad = prop_def(DenseArrayBase)
+    w_scales = prop_def(DenseArrayBase)
+    dw_stride = prop_def(DenseArrayBase)
+    dw_pad = prop_def(DenseArrayBase)
+    dw_w_scales = prop_def(DenseArrayBase)
+    mid = prop_def(QInt8Type)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$input `,` $weight `,` $bias `,` $dw_weight `,` $dw_bias (`scratch` $scratch^ `:` type($scratch))? "
+        "attr-dict `:` `(` type($input) `,` type($weight) `,` type($bias) `,` type($dw_weight) `,` "
+        "type($dw_bias) `)` `->` type($output)"
+    )
+
+    def __init__(self, first: Conv2dOp, depthwise: Conv2dOp):
+        """The fusion of `first` (its result feeds only `depthwise`) and `depthwise`."""
+        mid = quant_params(first.output.type)
+        super().__init__(
+            operands=[first.input, first.weight, first.bias, depthwise.weight, depthwise.bias, []],
+            result_types=[depthwise.output.type],
+            properties={
+                "stride": first.stride, "pad": first.pad, "w_scales": first.w_scales,
+                "dw_stride": depthwise.stride, "dw_pad": depthwise.pad, "dw_w_scales": depthwise.w_scales,
+                "mid": mid,
+            },
+        )  # fmt: skip
+
+    def mid_type(self) -> TensorType:
+        """The type of the intermediate tensor (the first conv's result)."""
+        n, _, h, w = self.input.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        c_out, _, k_h, k_w = self.weight.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        top, left, bottom, right = _int_array(self.pad)
+        stride_h, stride_w = _int_array(self.stride)
+        return TensorType(
+            self.mid,
+            (n, c_out, conv_output_size(h, k_h, stride_h, top, bottom), conv_output_size(w, k_w, stride_w, left, right)),
+        )
+
+    def scratch_bytes(self) -> int:
+        """One channel of the intermediate tensor."""
+        _, _, h, w = self.mid_type().get_shape()
+        return h * w
+
+    def parts(self) -> tuple[Conv2dOp, Conv2dOp]:
+        """The two convolutions as unattached ops (their operands are placeholders)."""
+        from xdsl.utils.test_value import create_ssa_value
+
+        def value(of: SSAValue | Attribute) -> SSAValue:
+            return create_ssa_value(of.type if isinstance(of, SSAValue) else of)
+
+        mid = self.mid_type()
+        channels = mid.get_shape()[1]
+        first = Conv2dOp(
+            value(self.input), value(self.weight), value(self.bias), mid,
+            stride=_int_array(self.stride), pad=_int_array(self.pad), groups=1,
+            w_scales=[float(v) for v in self.w_scales.iter_values()],
+        )  # fmt: skip
+        depthwise = Conv2dOp(
+            value(mid), value(self.dw_weight), value(self.dw_bias), self.output.type,
+            stride=_int_array(self.dw_stride), pad=_int_array(self.dw_pad), groups=channels,
+            w_scales=[float(v) for v in self.dw_w_scales.iter_values()],
+        )  # fmt: skip
+        return first, depthwise
+
+    def verify_(self) -> None:
+        _check_tensor(self, "input", self.input.type, rank=4, element=QInt8Type)
+        w_type = _check_tensor(self, "weight", self.weight.type, rank=4, element=i8)
+        dw_type = _check_tensor(self, "dw_weight", self.dw_weight.type, rank=4, element=i8)
+        _check_tensor(self, "result", self.output.type, rank=4, element=QInt8Type)
+        for name in ("stride", "dw_stride"):
+            attr = getattr(self, name)
+            if attr.elt_type != i64 or len(attr) != 2 or min(_int_array(attr)) < 1:
+                raise VerifyException(f"{self.name}: {name} must be array<i64: sh, sw> with values >= 1")
+        for name in ("pad", "dw_pad"):
+            attr = getattr(self, name)
+            if attr.elt_type != i64 or len(attr) != 4 or min(_int_array(attr)) < 0:
+                raise VerifyException(f"{self.name}: {name} must be array<i64: top, left, bottom, right> >= 0")
+        if dw_type.get_shape()[:2] != (w_type.get_shape()[0], 1):
+            raise VerifyException(
+                f"{self.name}: the depthwise weight {_shape_text(dw_type.get_shape())} must have one 1-channel "
+                f"filter per output channel of the first conv ({w_type.get_shape()[0]})"
+            )
+        for part, label in zip(self.parts(), ("first conv", "depthwise conv")):
+            try:
+                part.verify_()
+            except VerifyException as error:
+                message = str(error).removeprefix("qtrain.conv2d: ")
+                raise VerifyException(f"{self.name}: {label}: {message}") from None
+        if self.scratch is not None:
+            from tiny_training.dialects.mem import BufferType
+
+            scratch_type = self.scratch.type
+            if not isinstance(scratch_type, BufferType) or scratch_type.size_bytes < self.scratch_bytes():
+                raise VerifyException(
+                    f"{self.name}: scratch must be a !mem.buffer of at least {self.scratch_bytes()} bytes "
+                    f"(one channel of the intermediate tensor), got {scratch_type}"
+                )
 
 
 @irdl_op_definition
@@ -1481,6 +1613,119 @@ class SgdUpdateOp(IRDLOperation):
             raise VerifyException(f"{self.name}: lr must be finite and >= 0, got {lr}")
 
 
+class ConvWeightUpdateSymbolUser(SymbolUserOpInterface):
+    def verify(self, op: Operation) -> None:
+        assert isinstance(op, Conv2dWeightUpdateOp)
+        target = lookup_param(op, op.param)
+        if target.trainable is None:
+            raise VerifyException(f"{op.name}: {op.param} is not marked trainable")
+        param_shape = target.value_type.get_shape()
+        if len(param_shape) != 4:
+            raise VerifyException(f"{op.name}: {op.param} is not a conv weight ({_shape_text(param_shape)})")
+        g_shape = op.grad_output.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        if not op.is_depthwise and param_shape[0] != g_shape[1]:
+            raise VerifyException(
+                f"{op.name}: {op.param} has {param_shape[0]} output channels, the gradient {g_shape[1]}"
+            )
+        _check_leading_slice(op, op.param, target, TensorType(f32, op.grad_weight_shape(param_shape)))
+        op.check_output_shape(op.input.type.get_shape(), param_shape[2:], g_shape)  # pyright: ignore[reportAttributeAccessIssue]
+
+
+@irdl_op_definition
+class Conv2dWeightUpdateOp(_ConvGeometry):
+    """A conv's weight gradient, its QAS scaling and its SGD step fused into one in-place
+    update that never materializes the gradient: for each trained weight element,
+    `g = grad_weight(x - z_x, grad_output)` (as `qtrain.conv2d_grad_weight`), then
+    `g = f32(g * factors[o])` when `factors` is given (as `qtrain.scale_channels`), then
+    the step of `qtrain.sgd_update` with `lr`. `channels` leading channels train (input
+    channels of a regular conv, channels of a depthwise one), as in the unfused ops.
+
+    Example:
+        qtrain.conv2d_weight_update @conv3.weight, %x, %g {stride = array<i64: 1, 1>,
+            pad = array<i64: 0, 0, 0, 0>, groups = 1 : i64, channels = 2 : i64,
+            lr = 8.0e-04 : f32, factors = array<f32: 4.0, 0.5>}
+            : tensor<1x3x4x4x!qtrain.qi8<0.1, 3>>, tensor<1x2x4x4xf32>
+    """
+
+    name = "qtrain.conv2d_weight_update"
+
+    param = prop_def(SymbolRefAttr)
+    channels = prop_def(IntegerAttr)
+    lr = prop_def(FloatAttr)
+    factors = opt_prop_def(DenseArrayBase)
+    input = operand_def(TensorType)
+    grad_output = operand_def(TensorType)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$param `,` $input `,` $grad_output attr-dict `:` type($input) `,` type($grad_output)"
+
+    traits = traits_def(ConvWeightUpdateSymbolUser())
+
+    def __init__(
+        self,
+        param: str | SymbolRefAttr,
+        input: SSAValue | Operation,
+        grad_output: SSAValue | Operation,
+        *,
+        stride: Sequence[int],
+        pad: Sequence[int],
+        groups: int,
+        channels: int,
+        lr: float,
+        factors: Sequence[float] | None = None,
+    ):
+        if isinstance(param, str):
+            param = SymbolRefAttr(param)
+        properties = self.geometry(stride, pad, groups) | {
+            "param": param,
+            "channels": IntegerAttr(channels, i64),
+            "lr": FloatAttr(float(lr), 32),
+        }
+        if factors is not None:
+            properties["factors"] = DenseArrayBase.from_list(f32, [float(f) for f in factors])
+        super().__init__(operands=[input, grad_output], properties=properties)
+
+    @property
+    def channels_value(self) -> int:
+        return self.channels.value.data
+
+    @property
+    def is_depthwise(self) -> bool:
+        return self.groups_value > 1
+
+    def grad_weight_shape(self, param_shape: Sequence[int]) -> tuple[int, ...]:
+        """Shape of the trained slice: [O, channels, kh, kw] or, depthwise, [channels, 1, kh, kw]."""
+        _, _, k_h, k_w = param_shape
+        if self.is_depthwise:
+            return (self.channels_value, 1, k_h, k_w)
+        return (param_shape[0], self.channels_value, k_h, k_w)
+
+    def verify_(self) -> None:
+        self.verify_geometry()
+        x_shape = _check_tensor(self, "input", self.input.type, rank=4, element=QInt8Type).get_shape()
+        g_shape = _f32(self, "grad_output", self.grad_output.type, rank=4).get_shape()
+        channels, groups = self.channels_value, self.groups_value
+        if x_shape[0] != g_shape[0]:
+            raise VerifyException(f"{self.name}: batch sizes differ ({x_shape[0]} and {g_shape[0]})")
+        if groups not in (1, g_shape[1]):
+            raise VerifyException(f"{self.name}: only regular (groups = 1) and depthwise convolutions train weights")
+        if not 1 <= channels <= x_shape[1] or (groups > 1 and channels > g_shape[1]):
+            raise VerifyException(
+                f"{self.name}: channels must be in [1, {x_shape[1]}] (the input's channels), got {channels}"
+            )
+        lr = self.lr.value.data
+        if not (math.isfinite(lr) and lr >= 0):
+            raise VerifyException(f"{self.name}: lr must be finite and >= 0, got {lr}")
+        rows = channels if groups > 1 else g_shape[1]
+        if self.factors is not None and (
+            not isinstance(self.factors.elt_type, Float32Type) or len(self.factors) != rows
+        ):
+            raise VerifyException(
+                f"{self.name}: factors must be array<f32> with one value per trained output channel ({rows}), "
+                f"got {len(self.factors)}"
+            )
+
+
 @irdl_op_definition
 class SliceChannelsOp(IRDLOperation):
     """The leading channels of an int8 activation, saved for a partial-channel weight
@@ -1550,6 +1795,8 @@ QTrain = Dialect(
         ScaleChannelsOp,
         SgdUpdateOp,
         SliceChannelsOp,
+        Conv2dWeightUpdateOp,
+        Conv2dDwOp,
     ],
     [QInt8Type],
 )

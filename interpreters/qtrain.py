@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from xdsl.interpreter import Interpreter, InterpreterFunctions, impl, register_impls
+from xdsl.dialects.builtin import SymbolRefAttr
 from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import InterpretationError
 
@@ -131,17 +132,17 @@ class QTrainFunctions(InterpreterFunctions):
             self.params[name] = value
         return self.params[name]
 
-    @impl(qtrain.SgdUpdateOp)
-    def run_sgd_update(self, interpreter: Interpreter, op: qtrain.SgdUpdateOp, args: tuple[Any, ...]):
-        name = op.param.string_value()
-        target = SymbolTable.lookup_symbol(op, op.param)
+    def apply_sgd(self, op, param: SymbolRefAttr, grad: np.ndarray, lr: float) -> None:
+        """The step of `qtrain.sgd_update` on `param`'s leading slice of `grad`'s shape."""
+        name = param.string_value()
+        target = SymbolTable.lookup_symbol(op, param)
         assert isinstance(target, qtrain.ParamOp)
         if name not in self.params:
             self.params[name] = target.to_numpy().copy()
         updated = self.params[name].copy()
-        grad = args[0].astype(np.float32)
+        grad = grad.astype(np.float32)
         region = tuple(slice(0, extent) for extent in grad.shape)
-        step = (grad * np.float32(op.lr.value.data)).astype(np.float32)
+        step = (grad * np.float32(lr)).astype(np.float32)
         current = updated[region]
         if updated.dtype == np.float32:
             updated[region] = (current - step).astype(np.float32)
@@ -153,6 +154,26 @@ class QTrainFunctions(InterpreterFunctions):
             updated[region] = np.clip(raw, info.min, info.max).astype(updated.dtype)
         updated.flags.writeable = False
         self.params[name] = updated
+
+    @impl(qtrain.SgdUpdateOp)
+    def run_sgd_update(self, interpreter: Interpreter, op: qtrain.SgdUpdateOp, args: tuple[Any, ...]):
+        self.apply_sgd(op, op.param, args[0], op.lr.value.data)
+        return ()
+
+    @impl(qtrain.Conv2dWeightUpdateOp)
+    def run_conv2d_weight_update(
+        self, interpreter: Interpreter, op: qtrain.Conv2dWeightUpdateOp, args: tuple[Any, ...]
+    ):
+        x, grad = args
+        target = SymbolTable.lookup_symbol(op, op.param)
+        assert isinstance(target, qtrain.ParamOp)
+        shape = op.grad_weight_shape(target.value_type.get_shape())
+        zero_point = qtrain.quant_params(op.input.type).zero_point_value
+        dw = conv2d_grad_weight(x, zero_point, grad, shape, op.stride_hw, op.pad_tlbr, op.groups_value)
+        if op.factors is not None:
+            factors = np.array(list(op.factors.iter_values()), dtype=np.float32).reshape(-1, 1, 1, 1)
+            dw = (dw * factors).astype(np.float32)
+        self.apply_sgd(op, op.param, dw, op.lr.value.data)
         return ()
 
     @impl(qtrain.GetParamOp)
@@ -162,6 +183,12 @@ class QTrainFunctions(InterpreterFunctions):
     @impl(qtrain.Conv2dOp)
     def run_conv2d(self, interpreter: Interpreter, op: qtrain.Conv2dOp, args: tuple[Any, ...]):
         return with_mask(op, conv2d_unclamped(op, *args))
+
+    @impl(qtrain.Conv2dDwOp)
+    def run_conv2d_dw(self, interpreter: Interpreter, op: qtrain.Conv2dDwOp, args: tuple[Any, ...]):
+        x, weight, bias, dw_weight, dw_bias = args[:5]  # the scratch buffer is the C kernel's business
+        first, depthwise = op.parts()
+        return (conv2d(depthwise, conv2d(first, x, weight, bias), dw_weight, dw_bias),)
 
     @impl(qtrain.AddOp)
     def run_add(self, interpreter: Interpreter, op: qtrain.AddOp, args: tuple[Any, ...]):

@@ -24,7 +24,9 @@ pass needs stays exactly as long as it is needed.
 In-place reuse: a result shares its operand's buffer when the op is elementwise
 (`qtrain.add`, `clamp_grad`, `requant_grad`, `dequantize_grad`, `scale_channels`,
 `accumulate`, `add_grad`, `sum_batch`), both have the same byte size, and no
-later step reads the operand's buffer; `flatten`/`reshape` results always share
+later step reads the operand's buffer. Ops that need working memory
+(`qtrain.conv2d_dw`: one channel of its intermediate tensor) get a `scratch`
+buffer for their own step, passed as their `scratch` operand; `flatten`/`reshape` results always share
 their operand's bytes (same data, new shape). Parameters are not buffers: frozen
 ones stay in flash, trainable ones (only their trained channels) live in SRAM
 outside the arena, and `qtrain.sgd_update` writes them in place; see
@@ -53,6 +55,7 @@ IN_PLACE_OPS = (
     qtrain.AccumulateOp, qtrain.AddGradOp, qtrain.SumBatchOp,
 )  # fmt: skip
 BACKWARD_START_OPS = (qtrain.SoftmaxCrossEntropyGradOp,)
+SCRATCH_OPS = (qtrain.Conv2dDwOp,)  # ops with a `scratch` buffer operand and `scratch_bytes()`
 
 
 def is_step(op: Operation) -> bool:
@@ -77,6 +80,7 @@ class BufferAssignment:
     buffers: list[BufferPlan]
     buffer_of: dict[SSAValue, int]
     steps: list[Operation]
+    scratch_of: dict[Operation, int]  # op -> its scratch buffer (working memory of one kernel)
 
 
 def _storage_bytes(value: SSAValue, where: str) -> int:
@@ -103,6 +107,7 @@ def assign_buffers(function: func.FuncOp) -> BufferAssignment:
 
     buffers: list[BufferPlan] = []
     buffer_of: dict[SSAValue, int] = {}
+    scratch_of: dict[Operation, int] = {}
 
     def new_buffer(value: SSAValue, step: int, role: mem.BufferRole, where: str) -> None:
         buffers.append(BufferPlan(_storage_bytes(value, where), step, max(step, last_use(value)), [value], role))
@@ -146,10 +151,13 @@ def assign_buffers(function: func.FuncOp) -> BufferAssignment:
             else:
                 role = mem.BufferRole.ACTIVATION
             new_buffer(result, step, role, where)
+        if isinstance(op, SCRATCH_OPS):
+            buffers.append(BufferPlan(op.scratch_bytes(), step, step, [], mem.BufferRole.SCRATCH))
+            scratch_of[op] = len(buffers) - 1
     for buffer in buffers:
         if buffer.role is mem.BufferRole.ACTIVATION and buffer.last >= backward_from:
             buffer.role = mem.BufferRole.SAVED
-    return BufferAssignment(buffers, buffer_of, steps)
+    return BufferAssignment(buffers, buffer_of, steps, scratch_of)
 
 
 def trainable_sram_bytes(module: ModuleOp, function: func.FuncOp) -> int:
@@ -159,13 +167,17 @@ def trainable_sram_bytes(module: ModuleOp, function: func.FuncOp) -> int:
     total = 0
     seen: set[str] = set()
     for op in function.body.block.ops:
-        if isinstance(op, qtrain.SgdUpdateOp) and op.param.string_value() not in seen:
-            name = op.param.string_value()
-            seen.add(name)
-            grad_type = op.grad.type
-            assert isinstance(grad_type, TensorType)
-            itemsize = params[name].to_numpy().dtype.itemsize
-            total += int(np.prod(grad_type.get_shape())) * itemsize
+        if isinstance(op, qtrain.SgdUpdateOp):
+            shape = op.grad.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        elif isinstance(op, qtrain.Conv2dWeightUpdateOp):
+            shape = op.grad_weight_shape(params[op.param.string_value()].value_type.get_shape())
+        else:
+            continue
+        name = op.param.string_value()
+        if name in seen:
+            continue
+        seen.add(name)
+        total += int(np.prod(shape)) * params[name].to_numpy().dtype.itemsize
     return total
 
 
@@ -204,6 +216,8 @@ class ConvertQtrainToMemPass(ModulePass):
 
         for step_op in assignment.steps:
             load_operands(step_op)
+            if step_op in assignment.scratch_of:
+                step_op.operands = [*step_op.operands, allocs[assignment.scratch_of[step_op]].result]
             anchor: Operation = step_op
             for result in step_op.results:
                 store = mem.StoreOp(result, allocs[assignment.buffer_of[result]])

@@ -5,8 +5,8 @@ Input invariant: `@train_step` on tensors (after `qtrain-training`) and, optiona
 the inference function `@main`.
 
 Output: both functions on buffers of one shared, planned `mem.arena @arena`.
-Runs, in order: `qtrain-reorder-updates`, `convert-qtrain-to-mem` and `mem-plan`
-for `@train_step` (with the budget, report and picture), then the same lowering
+Runs, in order: `qtrain-reorder-updates`, `qtrain-fuse-updates`,
+`qtrain-fuse-conv-dw`, `convert-qtrain-to-mem` and `mem-plan` for `@train_step` (with the budget, report and picture), then the same lowering
 and planning for `@main` when it exists (same arena: inference and training never
 run at once).
 """
@@ -22,6 +22,8 @@ from xdsl.passes import ModulePass
 
 from tiny_training.passes.convert_qtrain_to_mem import ConvertQtrainToMemPass
 from tiny_training.passes.mem_plan import MemPlanPass
+from tiny_training.passes.qtrain_fuse_conv_dw import QtrainFuseConvDwPass
+from tiny_training.passes.qtrain_fuse_updates import QtrainFuseUpdatesPass
 from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
 
 
@@ -39,6 +41,8 @@ class QtrainMemoryPass(ModulePass):
     def passes(self, module: ModuleOp) -> list[ModulePass]:
         pipeline: list[ModulePass] = [
             QtrainReorderUpdatesPass(),
+            QtrainFuseUpdatesPass(),
+            QtrainFuseConvDwPass(),
             ConvertQtrainToMemPass(function="train_step", alignment=self.alignment),
             MemPlanPass(
                 algorithm=self.algorithm, function="train_step", budget=self.budget,

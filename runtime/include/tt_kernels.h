@@ -68,6 +68,11 @@ extern "C" {
  * the clamp mask of the output. Requires the conv verifier's bound
  * 255 * 128 * kernel_h * kernel_w * in_channels / groups < 2^31.
  * Not in place.
+ * Channel order: a depthwise conv (groups = in_channels = out_channels) with
+ * batch 1 handles the channels in ascending order, reading only input channel c
+ * for output channel c and finishing output channel c before it reads input
+ * channel c + 1 (so the output may start one output channel below the input in
+ * the same buffer).
  */
 void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
                   const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
@@ -195,6 +200,10 @@ void tt_requant_grad_f32(const float *grad_output, const float *multipliers, flo
  * giving dx [batch, in_channels, in_h, in_w] (0 where no window reads the
  * input). Geometry as tt_conv2d_s8. Each dx element is one f32 sum, in
  * increasing (output channel, kh, kw). Not in place.
+ * Channel order: for a depthwise conv (groups = in_channels = out_channels)
+ * with batch 1, dx channels are produced in ascending order, dx channel c
+ * reads only dy channel c and is finished before dy channel c + 1 is read (so
+ * dx may start one dx channel below dy in the same buffer).
  */
 void tt_conv2d_grad_input_f32(const float *grad_output, const int8_t *weight, float *grad_input,
                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
@@ -271,6 +280,63 @@ int32_t tt_sgd_update_rows_s32(int32_t *param, const float *grad, float lr,
                                int32_t rows, int32_t row_length, int32_t param_row_stride);
 void tt_sgd_update_rows_f32(float *param, const float *grad, float lr,
                             int32_t rows, int32_t row_length, int32_t param_row_stride);
+
+/* ------------------------------------------------------------------------
+ * Fused ops (runtime/src/tt_kernels_fused.c)
+ * ------------------------------------------------------------------------ */
+
+/*
+ * qtrain.conv2d_dw: a regular conv (groups = 1, any kernel, stride, padding)
+ * followed by a depthwise conv, one intermediate channel at a time. For each
+ * batch item n and channel c of the intermediate tensor [batch, mid_channels,
+ * mid_h, mid_w] (mid_h, mid_w from in_h, in_w and the first geometry):
+ *  1. scratch = intermediate channel c: tt_conv2d_s8 with filter c of `weight`
+ *     [mid_channels, in_channels, kernel_h, kernel_w], bias[c], multipliers[c]
+ *     and output zero point mid_zero (clamped to int8);
+ *  2. output channel c = tt_conv2d_s8 of scratch (zero point mid_zero) with
+ *     filter c of `dw_weight` [mid_channels, 1, dw_kernel_h, dw_kernel_w],
+ *     dw_bias[c], dw_multipliers[c] and output_zero.
+ * The result equals qtrain.conv2d then the depthwise qtrain.conv2d (groups =
+ * mid_channels) bit for bit. `scratch` holds mid_h * mid_w bytes (one channel),
+ * output is [batch, mid_channels, out_h, out_w]. No clamp masks (forward only).
+ * Not in place: output, scratch and input must not overlap. Any batch size.
+ */
+void tt_conv2d_dw_s8(const int8_t *input, int32_t input_zero,
+                     const int8_t *weight, const int32_t *bias, const float *multipliers, int32_t mid_zero,
+                     const int8_t *dw_weight, const int32_t *dw_bias, const float *dw_multipliers,
+                     int32_t output_zero, int8_t *output, int8_t *scratch,
+                     int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                     int32_t mid_channels, int32_t kernel_h, int32_t kernel_w,
+                     int32_t stride_h, int32_t stride_w,
+                     int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                     int32_t dw_kernel_h, int32_t dw_kernel_w, int32_t dw_stride_h, int32_t dw_stride_w,
+                     int32_t dw_pad_top, int32_t dw_pad_left, int32_t dw_pad_bottom, int32_t dw_pad_right);
+
+/*
+ * qtrain.conv2d_weight_update: in-place SGD step on an int8 conv weight from
+ * its gradient, which is never stored. For each trained element
+ *  - regular conv (groups == 1): weight [out_channels, weight_channels,
+ *    kernel_h, kernel_w], elements [o, c, kh, kw] with c < channels;
+ *  - depthwise (groups == out_channels): weight [out_channels, 1, kernel_h,
+ *    kernel_w] (weight_channels = 1), elements [o, 0, kh, kw] with o < channels;
+ * g is the f32 sum of tt_conv2d_grad_weight_f32 (same operands and geometry,
+ * same order), then g = g * factors[o] when factors != NULL (one per trained
+ * filter: out_channels regular, channels depthwise), then the step of
+ * tt_sgd_update_rows_s8: W = sat8(W - rint(f32(g * lr))). The result equals
+ * tt_conv2d_grad_weight_f32 + tt_scale_channels_f32 + tt_sgd_update_rows_s8 /
+ * tt_sgd_update_s8 bit for bit, saturation count included (the interpreter
+ * sums in f64: see "Exactness" above). `input` [batch, in_channels, in_h, in_w]
+ * may be a saved leading-channel slice (channels <= in_channels <=
+ * weight_channels for a regular conv). Returns how many weights saturated.
+ */
+int32_t tt_conv2d_weight_update_s8(int8_t *weight, const int8_t *input, int32_t input_zero,
+                                   const float *grad_output, const float *factors, float lr,
+                                   int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                                   int32_t out_channels, int32_t weight_channels,
+                                   int32_t kernel_h, int32_t kernel_w,
+                                   int32_t stride_h, int32_t stride_w,
+                                   int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                                   int32_t groups, int32_t channels);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@ from tiny_training.interpreters.mem import tensor_from_bytes, tensor_to_bytes
 from tiny_training.passes.convert_qtrain_to_mem import ConvertQtrainToMemPass, trainable_sram_bytes
 from tiny_training.passes.mem_plan import MemPlanPass, collect_buffers
 from tiny_training.passes.planning import check_plan
+from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
 from tiny_training.passes.utils import find_function
@@ -158,28 +159,39 @@ def mcunet_49kb():
 
 
 def test_pretrained_model_planned_program_is_exact(mcunet_49kb):
-    """One training step of MCUNet (49kb scheme) through the planned arena: same loss and
-    same updated parameters; the plan is valid, at the lower bound here, and every
-    trained parameter is counted in SRAM with only its trained channels."""
+    """One training step and one inference of MCUNet (49kb scheme) through the whole
+    memory pipeline (fused updates, conv + depthwise streaming, planned arena): same
+    loss, same updated parameters, same logits as the tensor program."""
     image = load_image(SHARED / "data" / "photos" / "butterfly.jpg")
     label = np.array([3], dtype=np.int32)
     reference = ReferenceInterpreter(mcunet_49kb.clone())
     expected = reference.call("train_step", image, label)
+    expected_logits = reference.call("main", image)
+    module = mcunet_49kb.clone()
+    QtrainMemoryPass(algorithm="greedy-by-size").apply(Context(), module)
+    module.verify()
+    names = {op.name for op in module.walk()}
+    assert {"qtrain.conv2d_dw", "qtrain.conv2d_weight_update", "mem.view"} <= names
+    assert "mem.alloc" not in names and "qtrain.conv2d_grad_weight" not in names
+    lowered = ReferenceInterpreter(module)
+    result = lowered.call("train_step", image, label)
+    assert float(result[0]) == float(expected[0])
+    for name, value in reference.params.items():
+        np.testing.assert_array_equal(lowered.params[name], value, err_msg=name)
+    np.testing.assert_array_equal(lowered.call("main", image)[0], expected_logits[0])
+
+
+def test_pretrained_model_plan_is_valid(mcunet_49kb):
+    """The plan checker on the real buffers; trainable SRAM counts only trained channels."""
     module = mcunet_49kb.clone()
     ConvertQtrainToMemPass().apply(Context(), module)
     function = find_function(module, "train_step", "test")
     _, buffers = collect_buffers(function)
     trainable = trainable_sram_bytes(module, function)
     MemPlanPass(algorithm="greedy-by-size").apply(Context(), module)
-    module.verify()
     views = [op for op in find_function(module, "train_step", "test").body.block.ops if isinstance(op, mem.ViewOp)]
     arena = next(op for op in module.ops if isinstance(op, mem.ArenaOp))
     assert check_plan(buffers, [v.offset_bytes for v in views], arena.size_bytes).ok
-    lowered = ReferenceInterpreter(module)
-    result = lowered.call("train_step", image, label)
-    assert float(result[0]) == float(expected[0])
-    for name, value in reference.params.items():
-        np.testing.assert_array_equal(lowered.params[name], value, err_msg=name)
     # 49kb scheme: biases of the last 20 convs and 6 weights with 0/.25/.5/.5/0/0 of their
     # input channels, plus the fp32 head: far less than the whole tensors.
     whole = sum(
