@@ -20,8 +20,9 @@ Options:
   activations, gradients, masks, trainable weights, scratch...) at the step of the
   peak.
 * `report`: write the memory report (a text table) to this file, `-` for stderr.
-* `picture`: write an SVG of the plan to this file (buffers as rectangles, arena
-  offset against schedule step, the peak step marked).
+* `picture`: write a picture of the plan to this file, PNG if it ends in `.png`,
+  else SVG (buffers as rectangles coloured by role, arena offset against schedule
+  step, the peak step and the lower bound marked).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import mem
 from tiny_training.passes.convert_qtrain_to_mem import is_step, trainable_sram_bytes
-from tiny_training.passes.memory_report import MemoryReport, render_svg, render_table
+from tiny_training.passes.memory_report import MemoryReport, render_png, render_svg, render_table
 from tiny_training.passes.planning import ALGORITHMS, Buffer, check_plan, plan
 from tiny_training.passes.utils import find_function
 
@@ -106,7 +107,9 @@ class MemPlanPass(ModulePass):
                 print(text, file=sys.stderr)
             else:
                 Path(self.report).write_text(text + "\n")
-        if self.picture:
+        if self.picture.endswith(".png"):
+            render_png(memory, self.picture)
+        elif self.picture:
             Path(self.picture).write_text(render_svg(memory))
         if self.budget is not None and memory.total_sram > self.budget:
             raise PassFailedException(f"{self.name}: {memory.over_budget_message(self.budget)}")

@@ -172,3 +172,54 @@ def render_svg(report: MemoryReport, width: int = 1200, height: int = 600) -> st
         out.append(f'<text x="{margin_left + plot_w + 28}" y="{ly + 10}">{label}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def render_png(report: MemoryReport, path: str, width: int = 1200, height: int = 600) -> None:
+    """The same picture as `render_svg`, as a PNG (Pillow)."""
+    from PIL import Image, ImageDraw
+
+    margin_left, margin_right, margin_top, margin_bottom = 90, 190, 40, 50
+    steps = max(len(report.step_ops), max((b.last + 1 for b in report.buffers), default=1))
+    arena = max(report.plan.arena, 1)
+    plot_w = width - margin_left - margin_right
+    plot_h = height - margin_top - margin_bottom
+
+    def x(step: float) -> float:
+        return margin_left + plot_w * step / steps
+
+    def y(offset: float) -> float:
+        return margin_top + plot_h * (1 - offset / arena)
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text(
+        (margin_left, 12),
+        f"{report.function}: arena {report.plan.arena:,} B ({report.plan.algorithm}), lower bound "
+        f"{report.plan.lower_bound:,} B, + trainable {report.trainable_bytes:,} B = {report.total_sram:,} B SRAM",
+        fill="black",
+    )
+    draw.rectangle([margin_left, margin_top, margin_left + plot_w, margin_top + plot_h], outline="black")
+    for i, (b, offset) in enumerate(zip(report.buffers, report.plan.offsets)):
+        colour = ROLE_COLOURS.get(report.roles[i], "#333333")
+        left, right = x(b.first), max(x(b.last + 1), x(b.first) + 1)
+        top, bottom = y(offset + b.size), max(y(offset), y(offset + b.size) + 1)
+        draw.rectangle([left, top, right, bottom], fill=colour, outline="black")
+    peak = x(report.peak_step + 0.5)
+    for start in range(margin_top, margin_top + plot_h, 8):
+        draw.line([peak, start, peak, min(start + 5, margin_top + plot_h)], fill="red", width=2)
+    draw.text((peak + 4, margin_top + 4), f"peak, step {report.peak_step}", fill="red")
+    bound = y(report.plan.lower_bound)
+    for start in range(margin_left, margin_left + plot_w, 6):
+        draw.line([start, bound, min(start + 3, margin_left + plot_w), bound], fill="black")
+    draw.text((margin_left + plot_w + 4, bound - 6), "lower bound", fill="black")
+    for fraction in (0, 0.25, 0.5, 0.75, 1):
+        label = f"{int(arena * fraction):,}"
+        draw.text((margin_left - 8 - 6 * len(label), y(arena * fraction) - 6), label, fill="black")
+        draw.text((x(steps * fraction) - 8, margin_top + plot_h + 6), str(int(steps * fraction)), fill="black")
+    draw.text((margin_left + plot_w / 2 - 40, height - 20), "schedule step", fill="black")
+    draw.text((4, margin_top - 16), "arena offset (B)", fill="black")
+    for row, (role, label) in enumerate(ROLE_LABELS.items()):
+        top = margin_top + 40 + 20 * row
+        draw.rectangle([margin_left + plot_w + 10, top, margin_left + plot_w + 22, top + 12], fill=ROLE_COLOURS[role])
+        draw.text((margin_left + plot_w + 28, top), label, fill="black")
+    image.save(path)

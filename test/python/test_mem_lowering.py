@@ -198,3 +198,34 @@ def test_pretrained_model_plan_is_valid(mcunet_49kb):
         p.to_numpy().nbytes for p in module.ops if isinstance(p, qtrain.ParamOp) and p.trainable is not None
     )
     assert 0 < trainable < whole
+
+
+def test_report_and_pictures_from_tt_opt(tmp_path):
+    """`mem-plan{report=... picture=...}` writes the table, an SVG and a PNG of the plan."""
+    import subprocess
+    import sys
+    import xml.dom.minidom
+    from pathlib import Path
+
+    from PIL import Image
+
+    source = tmp_path / "tiny.mlir"
+    source.write_text(TINY)
+    tt_opt = Path(sys.executable).parent / "tt-opt"
+    outputs = {}
+    for suffix in ("svg", "png"):
+        picture, report = tmp_path / f"plan.{suffix}", tmp_path / f"report-{suffix}.txt"
+        pipeline = (
+            "qtrain-training{scheme=full classes=4 qas=true},"
+            f'qtrain-memory{{algorithm=optimal report="{report}" picture="{picture}"}}'
+        )
+        subprocess.run([str(tt_opt), str(source), "-p", pipeline, "-o", str(tmp_path / "out.mlir")], check=True)
+        outputs[suffix] = (picture, report.read_text())
+    svg, table = outputs["svg"]
+    assert table.startswith("memory plan for @train_step:") and "peak at step" in table
+    document = xml.dom.minidom.parse(str(svg))
+    rects = document.getElementsByTagName("rect")
+    buffers = int(table.split(": ")[1].split(" buffers")[0])
+    assert len(rects) == 2 + buffers + 6  # background, frame, one per buffer, six legend keys
+    with Image.open(outputs["png"][0]) as png:
+        assert png.size == (1200, 600) and png.format == "PNG"
