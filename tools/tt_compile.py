@@ -1,7 +1,26 @@
-"""`tt-compile`: reserved name; the command grows with the compile issue.
+"""`tt-compile`: a model into a built C training program.
 
-Until then it says so and exits with status 2, so scripts and tests can rely on
-the name without getting a silent success.
+    tt-compile mcunet-5fps --scheme mcunet-5fps-49kb --target host -o out/
+    tt-compile train.mlir --target cortex-m7 -o out-m7/ --budget 262144
+
+MODEL is a shared pretrained model (`mcunet-5fps`, `mbv2-w0.35`, `proxyless-w0.3`), a
+pretrained model file (`.pkl`), or a `.mlir` module (imported, trained or already
+planned). The steps, each skipped when the module already has its result:
+
+1. `qtrain-training{scheme=... classes=... qas=...}` when there is no `@train_step`
+   (needs `--scheme`);
+2. `qtrain-memory{algorithm=... budget=...}` when there is no `mem.arena`: operator
+   reordering, fused updates, the static arena plan (its memory report is printed and
+   written to DIR/memory_report.txt);
+3. the C project in DIR (backends/armv7em/project.py): model.c/.h, a sample input,
+   a driver and a CMakeLists.txt, plus the planned module as DIR/model.mlir;
+4. the build with CMake: `host` gives DIR/build/libmodel.so and DIR/build/model_host;
+   `cortex-m7` (arm-none-eabi-gcc) gives DIR/build-m7/model_m7.elf, or only the model's
+   object file when the board support has no `tt_add_m7_executable`.
+
+Then it prints the sizes. Every user error (bad arguments, an unknown scheme, a plan
+over budget, a failed build with the compiler's message) is one clear message on
+stderr with exit status 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -9,19 +28,187 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-DESCRIPTIONS = {
-    "import": "Import a PyTorch model or a pretrained int8 model into qtrain IR.",
-    "compile": "Compile a model or qtrain IR into a C project / Cortex-M7 ELF.",
-}
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.exceptions import PassFailedException
+
+from tiny_training.dialects import mem
+from tiny_training.tools.common import ToolError, parse_module_file, run_tool
+
+TARGETS = ("host", "cortex-m7")
+ALGORITHMS = ("greedy-by-size", "greedy-by-conflicts", "optimal")
+SHARED_MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")  # frontends/api.py
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tt-compile",
+        description="Compile a model or qtrain IR into a C training program (host library or Cortex-M7 ELF).",
+    )
+    parser.add_argument("model", help=f"a shared model ({', '.join(SHARED_MODELS)}), a .pkl model file or a .mlir module")
+    parser.add_argument("--scheme", help="sparse-update scheme, e.g. mcunet-5fps-49kb, full, bias-only (when training is built)")
+    parser.add_argument("--classes", type=int, default=10, help="classes of the new head (default 10)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the new head's initial weights (default 0)")
+    parser.add_argument("--no-qas", action="store_true", help="train without Quantization-Aware Scaling")
+    parser.add_argument("--algorithm", default="optimal", choices=ALGORITHMS, help="arena planner (default optimal)")
+    parser.add_argument("--budget", type=int, help="SRAM budget in bytes (arena + trained parameters)")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="seconds for the optimal planner (default 10)")
+    parser.add_argument("--target", choices=TARGETS, default="host", help="host (shared library + executable) or cortex-m7")
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="directory of the generated project")
+    parser.add_argument("--sample", help="an image file for the driver's sample input (default: pseudo-random)")
+    parser.add_argument("--label", type=int, default=0, help="the sample's label (default 0)")
+    parser.add_argument("--no-build", action="store_true", help="write the project without building it")
+    return parser
+
+
+def load_model(name: str) -> ModuleOp:
+    if name.endswith(".mlir") or name == "-":
+        return parse_module_file(name)
+    if name in SHARED_MODELS or name.endswith(".pkl"):
+        from tiny_training.frontends.api import import_pretrained
+        from tiny_training.paths import SharedDirMissing
+
+        try:
+            return import_pretrained(name)
+        except SharedDirMissing as error:
+            raise ToolError(str(error)) from None
+    raise ToolError(
+        f"{name}: expected a shared model ({', '.join(SHARED_MODELS)}), a .pkl model file or a .mlir module "
+        "(import other models with tt-import first)"
+    )
+
+
+def has_function(module: ModuleOp, name: str) -> bool:
+    return any(isinstance(op, func.FuncOp) and op.sym_name.data == name for op in module.ops)
+
+
+def run_pass(module: ModuleOp, pipeline_pass) -> None:
+    try:
+        pipeline_pass.apply(Context(), module)
+        module.verify()
+    except PassFailedException as error:
+        raise ToolError(str(error)) from None
+
+
+def kib(value: int) -> str:
+    return f"{value:,} B ({value / 1024:.1f} KiB)"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="tt-compile", description=DESCRIPTIONS["compile"])
-    parser.add_argument("model", nargs="?", help="model name, .pkl, file.py:Class or .mlir")
-    parser.parse_args(argv)
-    print("tt-compile: not implemented yet in this version of tiny-training", file=sys.stderr)
-    sys.exit(2)
+    args = build_parser().parse_args(argv)
+
+    def body() -> None:
+        from tiny_training.backends.armv7em.project import BuildError, build_project, section_sizes, write_project
+
+        if args.classes < 1:
+            raise ToolError(f"--classes must be >= 1, got {args.classes}")
+        if args.budget is not None and args.budget <= 0:
+            raise ToolError(f"--budget must be a positive number of bytes, got {args.budget}")
+        out = Path(args.output)
+        if out.exists() and not out.is_dir():
+            raise ToolError(f"{out} exists and is not a directory")
+        sample = None
+        if args.sample:
+            from tiny_training.frontends.images import load_image
+
+            try:
+                sample = load_image(args.sample)
+            except (OSError, ValueError) as error:
+                raise ToolError(f"cannot read the sample image {args.sample}: {error}") from None
+
+        module = load_model(args.model)
+        if not has_function(module, "train_step"):
+            if not args.scheme:
+                raise ToolError("the module has no @train_step: give --scheme to build the training program")
+            from tiny_training.passes.qtrain_training import QtrainTrainingPass
+
+            run_pass(
+                module,
+                QtrainTrainingPass(scheme=args.scheme, qas=not args.no_qas, classes=args.classes, seed=args.seed),
+            )
+        elif args.scheme:
+            print(f"tt-compile: note: {args.model} already has @train_step; --scheme is not used", file=sys.stderr)
+
+        out.mkdir(parents=True, exist_ok=True)
+        report_path = out / "memory_report.txt"
+        if not any(isinstance(op, mem.ArenaOp) for op in module.ops):
+            from tiny_training.passes.qtrain_memory import QtrainMemoryPass
+
+            report_path.unlink(missing_ok=True)
+            run_pass(
+                module,
+                QtrainMemoryPass(
+                    algorithm=args.algorithm, budget=args.budget, time_limit=args.time_limit, report=str(report_path)
+                ),
+            )
+            print(report_path.read_text().rstrip())
+            print()
+        else:
+            print(f"{args.model} is already planned (it has a mem.arena): no new memory report")
+
+        classes = _classes(module)
+        if classes is not None and not 0 <= args.label < classes:
+            raise ToolError(f"--label must be in [0, {classes}), got {args.label}")
+        (out / "model.mlir").write_text(str(module) + "\n")
+        project = write_project(module, out, sample_image=sample, sample_label=args.label)
+        model = project.model
+        print(f"C project in {out}/ (model.c, model.h, sample.c, driver.c, CMakeLists.txt, model.mlir)")
+        print(f"  arena (SRAM)                  {kib(model.arena_bytes)}")
+        print(f"  trainable parameters (SRAM)   {kib(model.trainable_bytes)}  (whole tensors)")
+        print(f"  SRAM, model total             {kib(model.sram_bytes)}")
+        print(f"  frozen parameters (flash)     {kib(model.frozen_bytes)}")
+        print(f"  initial values (flash)        {kib(model.trainable_bytes)}")
+        partial = [p.name for p in model.params if p.partial]
+        if partial:
+            print(
+                f"  note: {len(partial)} partially trained weights are kept whole in SRAM "
+                "(split storage is a TODO); the plan above counts only their trained slices"
+            )
+        if args.no_build:
+            return
+        try:
+            result = build_project(out, args.target)
+        except BuildError as error:
+            raise ToolError(str(error)) from None
+        print(f"built for {args.target} in {result.build_dir}/:")
+        for what, path in result.artifacts.items():
+            print(f"  {what:<15} {path}  {path.stat().st_size:,} B")
+        for what, path in result.artifacts.items():
+            if what in ("executable", "model object", "shared library"):
+                sizes = section_sizes(path, args.target)
+                if sizes:
+                    print(sizes)
+                    break
+        usage = linker_usage(result.log, "model_m7.elf")
+        if usage:
+            print("linker memory use (Cortex-M7):")
+            print("\n".join(f"  {line.strip()}" for line in usage))
+        for note in result.notes:
+            print(f"note: {note}")
+
+    run_tool("tt-compile", body)
+
+
+def linker_usage(log: str, program: str) -> list[str]:
+    """The `--print-memory-usage` lines GNU ld printed while linking `program`."""
+    lines, inside = [], False
+    for line in log.splitlines():
+        if "Linking" in line or "Built target" in line:
+            inside = "Linking" in line and program in line
+        elif inside and line.strip().startswith(("FLASH:", "RAM:", "STACK:")):
+            lines.append(line)
+    return lines
+
+
+def _classes(module: ModuleOp) -> int | None:
+    for op in module.ops:
+        if isinstance(op, func.FuncOp) and op.sym_name.data == "main" and op.function_type.outputs.data:
+            shape = op.function_type.outputs.data[0].get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+            return shape[-1] if shape else None
+    return None
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1059 @@
+"""The C target: a planned module (`qtrain` compute ops on `mem` buffers of one arena)
+as C99 that calls the runtime kernels (`runtime/include/tt_kernels.h`).
+
+    tt-opt planned.mlir -t c                   # model.h and model.c in one stream
+    generate_c(module) -> CModel(header, source, sizes)   # backends/armv7em/project.py
+
+Input invariant: after `qtrain-memory` (or `convert-qtrain-to-mem` + `mem-plan` per
+function): every function stores its arguments into `mem.view`s of the module's one
+`mem.arena`, every compute op reads its tensors with `mem.load` (parameters with
+`qtrain.get_param`) and each result is `mem.store`d into its buffer right after it.
+
+What the generated code holds:
+
+* one static arena, `static uint8_t tt_arena[SIZE] __attribute__((aligned(A)))`, of
+  exactly the `mem.arena` size; every tensor is a pointer `tt_arena + offset`
+  (`TT_S8(offset)`, `TT_F32(offset)`, ... are those casts);
+* each frozen `qtrain.param` as a `static const` array (flash); each trainable one
+  as a writable array (SRAM, zero-initialised `.bss`) plus a `const` copy of its
+  initial values (`..._init`, flash) that `tt_init()` copies in. This costs the same
+  flash as an initialised `.data` array (whose image the startup code copies) and
+  lets `tt_init()` restore the compiled values at any time;
+* the compile-time constants, computed exactly as the interpreter computes them
+  (`Conv2dOp.requant_multipliers()`, `qtrain.add_multipliers`, `f32` of f64 scales, the
+  f32 attributes of the gradient ops and the learning rates), printed as C hex float
+  literals so they round-trip bit for bit;
+* one C function per `func.func`: `@main` -> `tt_infer(image, logits)`,
+  `@train_step` -> `tt_train_step(image, label, loss)` (other names `tt_<name>`), a
+  one-element i32 argument (the label) passed by value, other arguments and the
+  results by pointer;
+* `tt_init()`, the parameter table (`tt_param_count`, `tt_param`, `tt_get_param`,
+  `tt_set_param`) and `tt_saturation_count()`.
+
+Per op: a function argument's `mem.store` is a `memcpy` into the arena, each compute op
+one kernel call whose output pointers are the buffers its results are stored to
+(`mem.load`/`mem.store` of computed values are no code), `flatten`/`reshape` no code when
+the result shares its operand's buffer (else a `memmove`), `qtrain.get_param` the
+parameter array, `qtrain.sgd_update` a `tt_sgd_update_*` call on the parameter array. A
+kernel output that overlaps one of its inputs is only accepted where the kernel may run
+in place (tt_kernels.h). Anything else (`qtrain.param_grad`, unplanned `mem.alloc`, an
+unknown op) is a `CodegenError` naming the op.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import Float32Type, ModuleOp, TensorType, i1, i8, i32
+from xdsl.ir import Attribute, BlockArgument, Operation, SSAValue
+from xdsl.utils.target import Target
+
+from tiny_training.dialects import mem, qtrain
+
+HEADER_NAME = "model.h"
+HEADER_MARKER = "// ---- model.h ----"
+SOURCE_MARKER = "// ---- model.c ----"
+
+# C names of the functions with a fixed API, and of their arguments and results.
+FUNCTION_API = {
+    "main": ("tt_infer", ("image",), ("logits",)),
+    "train_step": ("tt_train_step", ("image", "label"), ("loss",)),
+}
+
+class CodegenError(ValueError):
+    """The module cannot be printed as C (tt-opt reports it as one line, no traceback)."""
+
+
+# --------------------------------------------------------------------------- literals
+
+
+def c_float(value: float | np.floating) -> str:
+    """An f32 value as a C hex float literal that denotes exactly that f32."""
+    value32 = np.float32(value)
+    if not np.isfinite(value32):
+        raise CodegenError(f"c target: the constant {float(value)} is not a finite f32")
+    mantissa, _, exponent = float(value32).hex().partition("p")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}p{exponent}f"
+
+
+def c_float_commented(value: float | np.floating) -> str:
+    """A hex float literal followed by its shortest decimal, for people to read."""
+    return f"{c_float(value)} /* {str(np.float32(value))} */"
+
+
+def c_int(value: int) -> str:
+    value = int(value)
+    if value == qtrain.INT32_MIN:  # 2147483648 alone does not fit an int
+        return "(-2147483647 - 1)"
+    return str(value)
+
+
+def c_string(text: str) -> str:
+    """A C string literal (printable ASCII kept, everything else as octal escapes)."""
+    out = []
+    for byte in text.encode():
+        char = chr(byte)
+        if char in '"\\?':  # `?` too: no trigraphs in -std=c99
+            out.append("\\" + char)
+        elif 32 <= byte < 127:
+            out.append(char)
+        else:
+            out.append(f"\\{byte:03o}")
+    return '"' + "".join(out) + '"'
+
+
+def c_comment(text: str) -> str:
+    """Text that cannot end the C comment it is put in."""
+    return text.replace("*/", "* /")
+
+
+def _wrap(items: Sequence[str], per_line: int, indent: str = "    ") -> str:
+    lines = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+    return (",\n" + indent).join(lines)
+
+
+def c_array_values(values: np.ndarray) -> str:
+    """The initializer of a flat C array (without braces)."""
+    flat = np.asarray(values).reshape(-1)
+    if flat.dtype == np.float32:
+        return _wrap([c_float(v) for v in flat], 6)
+    if flat.dtype == np.int32:
+        return _wrap([c_int(v) for v in flat.tolist()], 12)
+    return _wrap([str(v) for v in flat.tolist()], 24)
+
+
+# --------------------------------------------------------------------------- types
+
+
+def element_kind(element: Attribute) -> str:
+    """`s8` (int8 activations and weights), `i32`, `f32` or `mask` (bit-packed i1)."""
+    if isinstance(element, qtrain.QInt8Type) or element == i8:
+        return "s8"
+    if element == i32:
+        return "i32"
+    if isinstance(element, Float32Type):
+        return "f32"
+    if element == i1:
+        return "mask"
+    raise CodegenError(f"c target: no C storage for element type {element}")
+
+
+C_TYPES = {"s8": "int8_t", "i32": "int32_t", "f32": "float", "mask": "uint8_t"}
+ARENA_MACROS = {"s8": "TT_S8", "i32": "TT_I32", "f32": "TT_F32", "mask": "TT_U8"}
+PARAM_KINDS = {"s8": "i8", "i32": "i32", "f32": "f32"}
+SGD_SUFFIX = {"s8": "s8", "i32": "s32", "f32": "f32"}
+
+
+def tensor_of(value: SSAValue) -> TensorType:
+    value_type = value.type
+    if not isinstance(value_type, TensorType):
+        raise CodegenError(f"c target: expected a tensor, got {value_type}")
+    return value_type
+
+
+def shape_of(value: SSAValue) -> tuple[int, ...]:
+    return tuple(tensor_of(value).get_shape())
+
+
+def count_of(value: SSAValue) -> int:
+    return math.prod(shape_of(value))
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    return "x".join(map(str, shape)) if shape else "scalar"
+
+
+def type_text(value: SSAValue) -> str:
+    value_type = tensor_of(value)
+    element = value_type.element_type
+    kind = {"s8": "qi8" if isinstance(element, qtrain.QInt8Type) else "i8", "i32": "i32", "f32": "f32", "mask": "i1"}[
+        element_kind(element)
+    ]
+    return f"{shape_text(value_type.get_shape())} {kind}"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass
+class CParam:
+    name: str  # the IR symbol
+    c_name: str
+    op: qtrain.ParamOp
+    kind: str  # s8 / i32 / f32
+    trainable: bool
+    partial: bool = False  # a trained leading slice of a bigger tensor
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.op.to_numpy()
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.op.value_type.get_shape())
+
+    @property
+    def nbytes(self) -> int:
+        return self.values.nbytes
+
+
+@dataclass
+class CModel:
+    """The generated C and what it occupies."""
+
+    header: str
+    source: str
+    arena_bytes: int
+    arena_alignment: int
+    params: list[CParam]
+    functions: dict[str, str]  # IR function name -> C function name
+
+    @property
+    def trainable_bytes(self) -> int:
+        """SRAM of the writable parameter arrays (whole tensors, also when only a slice trains)."""
+        return sum(p.nbytes for p in self.params if p.trainable)
+
+    @property
+    def frozen_bytes(self) -> int:
+        """Flash of the frozen parameters."""
+        return sum(p.nbytes for p in self.params if not p.trainable)
+
+    @property
+    def sram_bytes(self) -> int:
+        return self.arena_bytes + self.trainable_bytes
+
+    @property
+    def flash_constant_bytes(self) -> int:
+        """Flash of the parameter data: frozen arrays plus the initial values of trainable ones."""
+        return sum(p.nbytes for p in self.params)
+
+    def combined(self) -> str:
+        """Both files in one stream (`tt-opt -t c`)."""
+        return f"{HEADER_MARKER}\n{self.header}\n{SOURCE_MARKER}\n{self.source}"
+
+
+# --------------------------------------------------------------------------- the printer
+
+
+@dataclass
+class _Buffer:
+    offset: int
+    size: int
+
+
+@dataclass
+class _FunctionPrinter:
+    model: _ModelPrinter
+    function: func.FuncOp
+    c_name: str
+    arg_names: tuple[str, ...]
+    result_names: tuple[str, ...]
+    lines: list[str] = field(default_factory=list)
+
+    # ---------------------------------------------------------------- values
+
+    def where(self, op: Operation) -> str:
+        return f"@{self.function.sym_name.data}: {op.name}"
+
+    def buffer_of(self, buffer: SSAValue, op: Operation) -> _Buffer:
+        owner = buffer.owner
+        if isinstance(owner, mem.AllocOp):
+            raise CodegenError(
+                f"c target: {self.where(op)} uses an unplanned mem.alloc (run mem-plan or qtrain-memory first)"
+            )
+        if not isinstance(owner, mem.ViewOp):
+            raise CodegenError(f"c target: {self.where(op)}: buffer is not a mem.view of the arena")
+        if owner.arena.string_value() != self.model.arena_name:
+            raise CodegenError(f"c target: {self.where(op)}: buffer of an unknown arena {owner.arena}")
+        return _Buffer(owner.offset_bytes, owner.buffer_type.size_bytes)
+
+    def arena_pointer(self, buffer: _Buffer, value: SSAValue) -> str:
+        return f"{ARENA_MACROS[element_kind(tensor_of(value).element_type)]}({buffer.offset})"
+
+    def input_buffer(self, value: SSAValue, op: Operation) -> _Buffer | None:
+        """The arena bytes an operand reads: a loaded tensor's, or a buffer operand's (scratch)."""
+        owner = value.owner
+        if isinstance(owner, mem.LoadOp):
+            return self.buffer_of(owner.buffer, op)
+        if isinstance(owner, mem.ViewOp):
+            return self.buffer_of(value, op)
+        return None
+
+    def operand(self, value: SSAValue, op: Operation) -> str:
+        """The C expression of an operand: an arena pointer or a parameter array."""
+        owner = value.owner
+        if isinstance(owner, mem.LoadOp):
+            return self.arena_pointer(self.buffer_of(owner.buffer, op), value)
+        if isinstance(owner, qtrain.GetParamOp):
+            return self.model.param(owner.param.string_value()).c_name
+        if isinstance(value, BlockArgument):
+            raise CodegenError(
+                f"c target: {self.where(op)} reads a function argument directly; the function is not lowered "
+                "to mem buffers (run qtrain-memory first)"
+            )
+        raise CodegenError(f"c target: {self.where(op)}: operand produced by {owner.name} is not in a buffer")
+
+    @staticmethod
+    def stores_of(value: SSAValue) -> list[mem.StoreOp]:
+        """The `mem.store`s that write `value` into a buffer, in program order."""
+        stores = [use.operation for use in value.uses if isinstance(use.operation, mem.StoreOp)]
+        stores = [store for store in stores if store.value == value]
+        block = stores[0].parent_block() if len(stores) > 1 else None
+        return sorted(stores, key=block.get_operation_index) if block is not None else stores
+
+    def result_buffers(self, value: SSAValue) -> list[_Buffer]:
+        """The buffers a result is stored into (the first one is where the kernel writes it)."""
+        return [self.buffer_of(store.buffer, store) for store in self.stores_of(value)]
+
+    def result(self, value: SSAValue, op: Operation, *, optional: bool = False) -> str:
+        """The C expression of a result: the buffer of its (first) `mem.store`."""
+        buffers = self.result_buffers(value)
+        if not buffers:
+            if optional:
+                return "NULL"
+            raise CodegenError(f"c target: {self.where(op)}: a result is not stored into any buffer")
+        return self.arena_pointer(buffers[0], value)
+
+    # ---------------------------------------------------------------- checks
+
+    def check_overlaps(self, op: Operation, in_place: Sequence[tuple[int, int]] = ()) -> None:
+        """No output may overlap an input or another output, except the (input index,
+        result index) pairs a kernel may run in place on (same start address)."""
+        inputs = [(i, self.input_buffer(v, op)) for i, v in enumerate(op.operands)]
+        outputs = [(j, b) for j, r in enumerate(op.results) for b in self.result_buffers(r)[:1]]
+        for j, out in outputs:
+            for i, source in inputs:
+                if source is None or not _overlap(out, source):
+                    continue
+                if out.offset == source.offset and (i, j) in in_place:
+                    continue
+                raise CodegenError(
+                    f"c target: {self.where(op)}: result {j} (arena bytes {out.offset}..{out.offset + out.size}) "
+                    f"overlaps operand {i} ({source.offset}..{source.offset + source.size}) and the kernel cannot "
+                    "run in place there"
+                )
+            for k, other in outputs:
+                if k > j and _overlap(out, other):
+                    raise CodegenError(f"c target: {self.where(op)}: results {j} and {k} overlap in the arena")
+
+    def check_stores_follow(self, op: Operation) -> None:
+        """The kernel writes the result buffers when it runs, so their stores must come
+        before any other compute op (and before any load of those buffers)."""
+        pending: set[Operation] = {store for r in op.results for store in self.stores_of(r)[:1]}
+        cursor = op.next_op
+        while pending and cursor is not None:
+            if cursor in pending:
+                pending.discard(cursor)
+            elif isinstance(cursor, mem.LoadOp) and any(
+                isinstance(s, mem.StoreOp) and s.buffer == cursor.buffer for s in pending
+            ):
+                break
+            elif not isinstance(cursor, (mem.StoreOp, mem.LoadOp, mem.ViewOp, qtrain.GetParamOp)):
+                break
+            cursor = cursor.next_op
+        if pending:
+            raise CodegenError(
+                f"c target: {self.where(op)}: a result is stored after another compute op; the C target needs "
+                "each result stored right after its op (as convert-qtrain-to-mem emits it)"
+            )
+
+    # ---------------------------------------------------------------- emission
+
+    def emit(self, text: str) -> None:
+        self.lines.append("    " + text)
+
+    def call(self, comment: str, kernel: str, args: Sequence[object]) -> None:
+        """`/* comment */` and the kernel call."""
+        self.emit(f"/* {comment} */")
+        self.call_assign("", kernel, args)
+
+    def call_assign(self, prefix: str, kernel: str, args: Sequence[object]) -> None:
+        """`prefix kernel(args);`, the arguments filled into lines of ~100 columns."""
+        lines = [f"{prefix}{kernel}("]
+        indent = " " * len(lines[0])
+        for index, arg in enumerate(args):
+            text = str(arg) + (", " if index + 1 < len(args) else ");")
+            if len(lines[-1]) + len(text.rstrip()) > 100 and not lines[-1].endswith("("):
+                lines[-1] = lines[-1].rstrip()
+                lines.append(indent)
+            lines[-1] += text
+        for line in lines:
+            self.emit(line)
+
+    def describe(self, op: Operation) -> str:
+        """`%y = qtrain.conv2d -> 1x16x64x64 qi8, 1x16x64x64 i1` (the name when the IR has one)."""
+        text = op.name
+        if op.results:
+            text += " -> " + ", ".join(type_text(r) for r in op.results)
+            if op.results[0].name_hint:
+                text = f"%{op.results[0].name_hint} = {text}"
+        return text
+
+    def constant_array(self, op: Operation, what: str, values: np.ndarray) -> str:
+        hint = op.results[0].name_hint if op.results else None
+        name = f"%{hint} = {op.name}" if hint else op.name
+        return self.model.constant_array(f"{what} of {name} in @{self.function.sym_name.data}", values)
+
+    def print(self) -> list[str]:
+        block = self.function.body.block
+        ops = list(block.ops)
+        computes = any(o.dialect_name() == "qtrain" and not isinstance(o, qtrain.GetParamOp) for o in ops)
+        if computes and not any(isinstance(o, mem.StoreOp) for o in ops):
+            raise CodegenError(
+                f"c target: @{self.function.sym_name.data} is not lowered to mem buffers (run qtrain-memory first)"
+            )
+        for op in ops:
+            self.print_op(op)
+        return self.lines
+
+    def print_op(self, op: Operation) -> None:  # noqa: C901 (one case per op class)
+        match op:
+            case mem.ViewOp() | mem.LoadOp() | qtrain.GetParamOp():
+                pass  # views are offsets, loads are read in place, parameters are arrays
+            case mem.StoreOp():
+                self.print_store(op)
+            case mem.AllocOp():
+                raise CodegenError(
+                    f"c target: {self.where(op)}: unplanned buffer (run mem-plan or qtrain-memory first)"
+                )
+            case func.ReturnOp():
+                self.print_return(op)
+            case qtrain.Conv2dOp():
+                self.check(op)
+                x_shape, w_shape = shape_of(op.input), shape_of(op.weight)
+                multipliers = self.constant_array(op, "requantization multipliers", op.requant_multipliers())
+                self.call(self.describe(op), "tt_conv2d_s8", [
+                    self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
+                    self.operand(op.weight, op), self.operand(op.bias, op), multipliers,
+                    qtrain.quant_params(op.output.type).zero_point_value,
+                    self.result(op.output, op),
+                    self.result(op.mask, op, optional=True) if op.mask is not None else "NULL",
+                    *x_shape, w_shape[0], w_shape[2], w_shape[3], *op.stride_hw, *op.pad_tlbr, op.groups_value,
+                ])  # fmt: skip
+            case qtrain.Conv2dDwOp():
+                self.check(op)
+                if op.scratch is None:
+                    raise CodegenError(
+                        f"c target: {self.where(op)} has no scratch buffer (lower it with convert-qtrain-to-mem)"
+                    )
+                first, depthwise = op.parts()
+                x_shape, w_shape, dw_shape = shape_of(op.input), shape_of(op.weight), shape_of(op.dw_weight)
+                multipliers = self.constant_array(op, "requantization multipliers (first conv)",
+                                                  first.requant_multipliers())  # fmt: skip
+                dw_multipliers = self.constant_array(op, "requantization multipliers (depthwise conv)",
+                                                     depthwise.requant_multipliers())  # fmt: skip
+                self.call(self.describe(op), "tt_conv2d_dw_s8", [
+                    self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
+                    self.operand(op.weight, op), self.operand(op.bias, op), multipliers, op.mid.zero_point_value,
+                    self.operand(op.dw_weight, op), self.operand(op.dw_bias, op), dw_multipliers,
+                    qtrain.quant_params(op.output.type).zero_point_value, self.result(op.output, op),
+                    f"TT_S8({self.buffer_of(op.scratch, op).offset})",
+                    *x_shape, w_shape[0], w_shape[2], w_shape[3], *first.stride_hw, *first.pad_tlbr,
+                    dw_shape[2], dw_shape[3], *depthwise.stride_hw, *depthwise.pad_tlbr,
+                ])  # fmt: skip
+            case qtrain.AddOp():
+                self.check(op, in_place=[(0, 0), (1, 0)])
+                a_q, b_q, y_q = (qtrain.quant_params(v.type) for v in (op.lhs, op.rhs, op.output))
+                m_a, m_b = qtrain.add_multipliers(a_q, b_q, y_q)
+                self.call(self.describe(op), "tt_add_s8", [
+                    self.operand(op.lhs, op), a_q.zero_point_value, c_float(m_a),
+                    self.operand(op.rhs, op), b_q.zero_point_value, c_float(m_b),
+                    y_q.zero_point_value, self.result(op.output, op),
+                    self.result(op.mask, op, optional=True) if op.mask is not None else "NULL", count_of(op.output),
+                ])  # fmt: skip
+            case qtrain.GlobalAvgPoolOp():
+                self.check(op, in_place=[(0, 0)])
+                self.call(self.describe(op), "tt_global_avgpool_s8",
+                          [self.operand(op.input, op), self.result(op.output, op), *shape_of(op.input)])  # fmt: skip
+            case qtrain.DequantizeOp():
+                self.check(op, in_place=[(0, 0)])
+                q = qtrain.quant_params(op.input.type)
+                self.call(self.describe(op), "tt_dequantize_s8", [
+                    self.operand(op.input, op), q.zero_point_value, c_float_commented(q.scale_value),
+                    self.result(op.output, op), count_of(op.input),
+                ])  # fmt: skip
+            case qtrain.FlattenOp() | qtrain.ReshapeOp():
+                self.print_alias(op)
+            case qtrain.LinearOp():
+                self.check(op)
+                n, k = shape_of(op.input)
+                self.call(self.describe(op), "tt_linear_f32", [
+                    self.operand(op.input, op), self.operand(op.weight, op), self.operand(op.bias, op),
+                    self.result(op.output, op), n, k, shape_of(op.weight)[0],
+                ])  # fmt: skip
+            case qtrain.SliceChannelsOp():
+                self.check(op, in_place=[(0, 0)])
+                n, c, h, w = shape_of(op.input)
+                self.call(self.describe(op), "tt_slice_channels_s8", [
+                    self.operand(op.input, op), self.result(op.output, op), n, c, shape_of(op.output)[1], h, w,
+                ])  # fmt: skip
+            case qtrain.SoftmaxCrossEntropyOp():
+                self.check(op)
+                self.call(self.describe(op), "tt_softmax_cross_entropy_f32", [
+                    self.operand(op.logits, op), self.operand(op.label, op), self.result(op.loss, op),
+                    *shape_of(op.logits),
+                ])  # fmt: skip
+            case qtrain.SoftmaxCrossEntropyGradOp():
+                self.check(op, in_place=[(0, 0)])
+                self.call(self.describe(op), "tt_softmax_cross_entropy_grad_f32", [
+                    self.operand(op.logits, op), self.operand(op.label, op), self.result(op.grad, op),
+                    *shape_of(op.logits),
+                ])  # fmt: skip
+            case qtrain.LinearGradInputOp():
+                self.check(op)
+                n, m = shape_of(op.grad_output)
+                self.call(self.describe(op), "tt_linear_grad_input_f32", [
+                    self.operand(op.grad_output, op), self.operand(op.weight, op), self.result(op.grad_input, op),
+                    n, m, shape_of(op.weight)[1],
+                ])  # fmt: skip
+            case qtrain.LinearGradWeightOp():
+                self.check(op)
+                n, m = shape_of(op.grad_output)
+                self.call(self.describe(op), "tt_linear_grad_weight_f32", [
+                    self.operand(op.grad_output, op), self.operand(op.input, op), self.result(op.grad_weight, op),
+                    n, m, shape_of(op.input)[1],
+                ])  # fmt: skip
+            case qtrain.SumBatchOp():
+                self.check(op, in_place=[(0, 0)])
+                shape = shape_of(op.input)
+                self.call(self.describe(op), "tt_sum_batch_f32", [
+                    self.operand(op.input, op), self.result(op.output, op), shape[0], math.prod(shape[1:]),
+                ])  # fmt: skip
+            case qtrain.DequantizeGradOp():
+                self.check(op, in_place=[(0, 0)])
+                self.call(self.describe(op), "tt_dequantize_grad_f32", [
+                    self.operand(op.grad_output, op), c_float_commented(op.scale.value.data),
+                    self.result(op.grad_input, op), count_of(op.grad_output),
+                ])  # fmt: skip
+            case qtrain.GlobalAvgPoolGradOp():
+                self.check(op, in_place=[(0, 0)])
+                self.call(self.describe(op), "tt_global_avgpool_grad_f32", [
+                    self.operand(op.grad_output, op), self.result(op.grad_input, op), *shape_of(op.grad_input),
+                ])  # fmt: skip
+            case qtrain.ClampGradOp():
+                self.check(op, in_place=[(0, 0)])
+                self.call(self.describe(op), "tt_clamp_grad_f32", [
+                    self.operand(op.grad_output, op), self.operand(op.mask, op), self.result(op.grad_input, op),
+                    count_of(op.grad_output),
+                ])  # fmt: skip
+            case qtrain.AddGradOp():
+                self.check(op, in_place=[(0, 0), (0, 1)])
+                self.call(self.describe(op), "tt_add_grad_f32", [
+                    self.operand(op.grad_output, op), c_float(op.lhs_factor.value.data),
+                    c_float(op.rhs_factor.value.data), self.result(op.grad_lhs, op), self.result(op.grad_rhs, op),
+                    count_of(op.grad_output),
+                ])  # fmt: skip
+            case qtrain.RequantGradOp():
+                self.check(op, in_place=[(0, 0)])
+                n, c, h, w = shape_of(op.grad_output)
+                multipliers = np.array(list(op.multipliers.iter_values()), dtype=np.float32)
+                self.call(self.describe(op), "tt_requant_grad_f32", [
+                    self.operand(op.grad_output, op), self.constant_array(op, "multipliers", multipliers),
+                    self.result(op.grad_input, op), n, c, h * w,
+                ])  # fmt: skip
+            case qtrain.Conv2dGradInputOp():
+                self.check(op)
+                w_shape = shape_of(op.weight)
+                self.call(self.describe(op), "tt_conv2d_grad_input_f32", [
+                    self.operand(op.grad_output, op), self.operand(op.weight, op), self.result(op.grad_input, op),
+                    *shape_of(op.grad_input), w_shape[0], w_shape[2], w_shape[3],
+                    *op.stride_hw, *op.pad_tlbr, op.groups_value,
+                ])  # fmt: skip
+            case qtrain.Conv2dGradWeightOp():
+                self.check(op)
+                dw_shape = shape_of(op.grad_weight)
+                channels = dw_shape[1] if op.groups_value == 1 else dw_shape[0]
+                self.call(self.describe(op), "tt_conv2d_grad_weight_f32", [
+                    self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
+                    self.operand(op.grad_output, op), self.result(op.grad_weight, op),
+                    *shape_of(op.input), shape_of(op.grad_output)[1], dw_shape[2], dw_shape[3],
+                    *op.stride_hw, *op.pad_tlbr, op.groups_value, channels,
+                ])  # fmt: skip
+            case qtrain.Conv2dGradBiasOp():
+                self.check(op)
+                n, c, h, w = shape_of(op.grad_output)
+                self.call(self.describe(op), "tt_conv2d_grad_bias_f32", [
+                    self.operand(op.grad_output, op), self.result(op.grad_bias, op), n, c, h * w,
+                ])  # fmt: skip
+            case qtrain.AccumulateOp():
+                self.check(op, in_place=[(0, 0), (1, 0)])
+                self.call(self.describe(op), "tt_accumulate_f32", [
+                    self.operand(op.lhs, op), self.operand(op.rhs, op), self.result(op.output, op),
+                    count_of(op.output),
+                ])  # fmt: skip
+            case qtrain.ScaleChannelsOp():
+                self.check(op, in_place=[(0, 0)])
+                shape = shape_of(op.input)
+                factors = np.array(list(op.factors.iter_values()), dtype=np.float32)
+                self.call(self.describe(op), "tt_scale_channels_f32", [
+                    self.operand(op.input, op), self.constant_array(op, "factors", factors),
+                    self.result(op.output, op), shape[0], math.prod(shape[1:]),
+                ])  # fmt: skip
+            case qtrain.SgdUpdateOp():
+                self.print_sgd(op)
+            case qtrain.Conv2dWeightUpdateOp():
+                self.check(op)
+                param = self.model.param(op.param.string_value())
+                p_shape = param.shape
+                if param.kind != "s8":
+                    raise CodegenError(f"c target: {self.where(op)}: @{param.name} is not an int8 weight")
+                trained = op.grad_weight_shape(p_shape)
+                param.partial = param.partial or tuple(trained) != tuple(p_shape)
+                factors = "NULL"
+                if op.factors is not None:
+                    values = np.array(list(op.factors.iter_values()), dtype=np.float32)
+                    factors = self.constant_array(op, "QAS factors", values)
+                self.emit(f"/* qtrain.conv2d_weight_update @{c_comment(param.name)} ({shape_text(trained)} of "
+                          f"{shape_text(p_shape)}): weight gradient, QAS and SGD in one pass */")  # fmt: skip
+                self.call_assign("tt_saturated += ", "tt_conv2d_weight_update_s8", [
+                    param.c_name, self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
+                    self.operand(op.grad_output, op), factors, c_float_commented(op.lr.value.data),
+                    *shape_of(op.input), shape_of(op.grad_output)[1], p_shape[1], p_shape[2], p_shape[3],
+                    *op.stride_hw, *op.pad_tlbr, op.groups_value, op.channels_value,
+                ])  # fmt: skip
+            case qtrain.ParamGradOp():
+                raise CodegenError(
+                    f"c target: {self.where(op)} @{op.param.string_value()} is not supported: the C program "
+                    "applies updates, it does not return gradients (run qtrain-sgd, or qtrain-training)"
+                )
+            case _:
+                raise CodegenError(f"c target: no C code for op '{op.name}' (in @{self.function.sym_name.data})")
+
+    def check(self, op: Operation, in_place: Sequence[tuple[int, int]] = ()) -> None:
+        self.check_stores_follow(op)
+        self.check_overlaps(op, in_place)
+
+    def print_store(self, op: mem.StoreOp) -> None:
+        value = op.value
+        target = self.buffer_of(op.buffer, op)
+        if isinstance(value, BlockArgument) and value.owner is self.function.body.block:
+            name = self.arg_names[value.index]
+            source = f"&{name}" if self.model.by_value(value) else name
+            self.emit(f"memcpy(TT_U8({target.offset}), {source}, {target.size}); /* argument {name}: {type_text(value)} */")
+            return
+        owner = value.owner
+        if isinstance(owner, mem.LoadOp):  # a copy from buffer to buffer
+            source = self.buffer_of(owner.buffer, op)
+        elif isinstance(value, BlockArgument):
+            raise CodegenError(f"c target: {self.where(op)}: stores an argument of another block")
+        else:
+            stores = self.stores_of(value)
+            if stores[0] is op:
+                return  # the producer writes this buffer directly
+            source = self.buffer_of(stores[0].buffer, stores[0])  # a second copy of a result
+        if source.offset != target.offset:
+            self.emit(f"memmove(TT_U8({target.offset}), TT_U8({source.offset}), {target.size}); /* copy */")
+
+    def print_alias(self, op: qtrain.FlattenOp | qtrain.ReshapeOp) -> None:
+        self.check_stores_follow(op)
+        source = self.input_buffer(op.input, op)
+        if source is None:
+            raise CodegenError(f"c target: {self.where(op)}: operand is not in a buffer")
+        targets = self.result_buffers(op.output)
+        if not targets:
+            raise CodegenError(f"c target: {self.where(op)}: the result is not stored into any buffer")
+        if targets[0].offset == source.offset:
+            self.emit(f"/* {self.describe(op)}: same bytes, no code */")
+        else:
+            self.emit(f"/* {self.describe(op)} */")
+            self.emit(f"memmove(TT_U8({targets[0].offset}), TT_U8({source.offset}), {targets[0].size});")
+
+    def print_sgd(self, op: qtrain.SgdUpdateOp) -> None:
+        param = self.model.param(op.param.string_value())
+        grad = self.operand(op.grad, op)
+        lr = c_float_commented(op.lr.value.data)
+        g_shape, p_shape = shape_of(op.grad), param.shape
+        suffix = SGD_SUFFIX[param.kind]
+        assign = "tt_saturated += " if param.kind != "f32" else ""
+        comment = f"qtrain.sgd_update @{c_comment(param.name)} ({shape_text(g_shape)} of {shape_text(p_shape)})"
+        if g_shape == p_shape:
+            self.emit(f"/* {comment} */")
+            self.emit(f"{assign}tt_sgd_update_{suffix}({param.c_name}, {grad}, {lr}, {math.prod(g_shape)});")
+            return
+        d = next(i for i, (g, p) in enumerate(zip(g_shape, p_shape)) if g != p)
+        if any(g != p for g, p in zip(g_shape[d + 1 :], p_shape[d + 1 :])):
+            raise CodegenError(
+                f"c target: {self.where(op)} @{param.name}: gradient {shape_text(g_shape)} is a slice of "
+                f"{shape_text(p_shape)} in more than one dimension (the kernels update one-dimension slices)"
+            )
+        param.partial = True
+        rows = math.prod(g_shape[:d])
+        self.emit(f"/* {comment}: leading slice */")
+        if rows == 1:
+            self.emit(f"{assign}tt_sgd_update_{suffix}({param.c_name}, {grad}, {lr}, {math.prod(g_shape)});")
+        else:
+            row_length, stride = math.prod(g_shape[d:]), math.prod(p_shape[d:])
+            self.emit(
+                f"{assign}tt_sgd_update_rows_{suffix}({param.c_name}, {grad}, {lr}, {rows}, {row_length}, {stride});"
+            )
+
+    def print_return(self, op: func.ReturnOp) -> None:
+        for index, value in enumerate(op.operands):
+            owner = value.owner
+            if not isinstance(owner, mem.LoadOp):
+                raise CodegenError(f"c target: {self.where(op)}: returned value {index} is not loaded from a buffer")
+            buffer = self.buffer_of(owner.buffer, op)
+            name = self.result_names[index]
+            self.emit(f"memcpy({name}, TT_U8({buffer.offset}), {buffer.size}); /* result {name}: {type_text(value)} */")
+
+    def signature(self) -> str:
+        function_type = self.function.function_type
+        params = []
+        for name, arg_type, arg in zip(self.arg_names, function_type.inputs.data, self.function.body.block.args):
+            kind = element_kind(tensor_of(arg).element_type)
+            if self.model.by_value(arg):
+                params.append(f"{C_TYPES[kind]} {name}")
+            else:
+                params.append(f"const {C_TYPES[kind]} *{name}")
+        for name, result_type in zip(self.result_names, function_type.outputs.data):
+            if not isinstance(result_type, TensorType):
+                raise CodegenError(f"c target: @{self.function.sym_name.data} returns {result_type}, not a tensor")
+            params.append(f"{C_TYPES[element_kind(result_type.element_type)]} *{name}")
+        return f"void {self.c_name}({', '.join(params) or 'void'})"
+
+
+def _overlap(a: _Buffer, b: _Buffer) -> bool:
+    return a.offset < b.offset + b.size and b.offset < a.offset + a.size
+
+
+class _ModelPrinter:
+    def __init__(self, module: ModuleOp):
+        self.module = module
+        self.arena: mem.ArenaOp | None = None
+        self.params: dict[str, CParam] = {}
+        self.functions: list[func.FuncOp] = []
+        self.constants: list[str] = []
+        self.constant_names: dict[bytes, str] = {}
+        used_names: set[str] = set()
+        for op in module.ops:
+            match op:
+                case qtrain.ParamOp():
+                    name = op.sym_name.data
+                    c_name = _unique("tt_p_" + re.sub(r"\W", "_", name), used_names)
+                    kind = element_kind(op.value_type.element_type)
+                    if len(op.value_type.get_shape()) > 4:
+                        raise CodegenError(f"c target: parameter @{name} has rank > 4")
+                    self.params[name] = CParam(name, c_name, op, kind, op.trainable is not None)
+                case mem.ArenaOp():
+                    if self.arena is not None:
+                        raise CodegenError("c target: the module has more than one mem.arena (one is supported)")
+                    self.arena = op
+                case func.FuncOp():
+                    self.functions.append(op)
+                case _:
+                    raise CodegenError(f"c target: no C code for module-level op '{op.name}'")
+        if self.arena is None:
+            raise CodegenError("c target: the module has no mem.arena (run qtrain-memory first)")
+
+    @property
+    def arena_name(self) -> str:
+        assert self.arena is not None
+        return self.arena.sym_name.data
+
+    def param(self, name: str) -> CParam:
+        if name not in self.params:
+            raise CodegenError(f"c target: no qtrain.param @{name}")
+        return self.params[name]
+
+    @staticmethod
+    def by_value(arg: SSAValue) -> bool:
+        value_type = tensor_of(arg)
+        return value_type.element_type == i32 and math.prod(value_type.get_shape()) == 1
+
+    def constant_array(self, comment: str, values: np.ndarray) -> str:
+        """A `static const float` array (flash); identical arrays are emitted once."""
+        values = np.asarray(values, dtype=np.float32)
+        key = values.tobytes()
+        if key in self.constant_names:
+            return self.constant_names[key]
+        name = self.constant_names[key] = f"tt_k{len(self.constants)}"
+        self.constants.append(
+            f"/* {comment} */\nstatic const float {name}[{values.size}] = {{\n    {c_array_values(values)}\n}};"
+        )
+        return name
+
+    def print(self) -> CModel:
+        assert self.arena is not None
+        function_names: dict[str, str] = {}
+        bodies: list[tuple[_FunctionPrinter, list[str]]] = []
+        for function in self.functions:
+            name = function.sym_name.data
+            c_name, arg_names, result_names = FUNCTION_API.get(name, ("tt_" + re.sub(r"\W", "_", name), (), ()))
+            arg_count = len(function.function_type.inputs.data)
+            result_count = len(function.function_type.outputs.data)
+            if len(arg_names) != arg_count:
+                arg_names = tuple(f"arg{i}" for i in range(arg_count))
+            if len(result_names) != result_count:
+                result_names = tuple(f"result{i}" for i in range(result_count))
+            printer = _FunctionPrinter(self, function, c_name, arg_names, result_names)
+            bodies.append((printer, printer.print()))
+            function_names[name] = c_name
+        params = list(self.params.values())
+        header = self.header(bodies)
+        source = self.source(bodies, params)
+        return CModel(header, source, self.arena.size_bytes, self.arena.alignment_bytes, params, function_names)
+
+    # ---------------------------------------------------------------- the header
+
+    def header(self, bodies: list[tuple[_FunctionPrinter, list[str]]]) -> str:
+        assert self.arena is not None
+        lines = [
+            "/* Generated by tiny-training (tt-opt -t c / tt-compile). Do not edit. */",
+            "#ifndef TT_MODEL_H",
+            "#define TT_MODEL_H",
+            "",
+            "#include <stdint.h>",
+            "",
+            "#ifdef __cplusplus",
+            'extern "C" {',
+            "#endif",
+            "",
+            f"#define TT_ARENA_BYTES {self.arena.size_bytes}",
+            f"#define TT_PARAM_COUNT {len(self.params)}",
+        ]
+        for printer, _ in bodies:
+            c_name = printer.c_name
+            macro = c_name.upper()
+            lines.append(f"#define {macro.replace('TT_', 'TT_HAS_', 1)} 1")
+            function_type = printer.function.function_type
+            for name, value_type in [*zip(printer.arg_names, function_type.inputs.data),
+                                     *zip(printer.result_names, function_type.outputs.data)]:  # fmt: skip
+                if not isinstance(value_type, TensorType):
+                    raise CodegenError(f"c target: @{printer.function.sym_name.data}: {value_type} is not a tensor")
+                lines.append(f"#define {macro}_{name.upper()}_COUNT {math.prod(value_type.get_shape())}")
+        lines += [
+            "",
+            "/* Element types of the parameter table. */",
+            "enum { TT_DTYPE_I8 = 0, TT_DTYPE_I32 = 1, TT_DTYPE_F32 = 2 };",
+            "",
+            "typedef struct {",
+            "    const char *name;      /* the IR symbol, e.g. \"blocks.3.conv.weight\" */",
+            "    const void *data;      /* current values, row-major */",
+            "    int32_t bytes;",
+            "    int32_t dtype;         /* TT_DTYPE_* */",
+            "    int32_t trainable;     /* 1: SRAM, updated by tt_train_step; 0: const (flash) */",
+            "    int32_t rank;",
+            "    int32_t shape[4];",
+            "} tt_param_info;",
+            "",
+            "/* Zeroes the arena and resets every trainable parameter to its compiled value.",
+            " * Called automatically before the first tt_infer / tt_train_step. */",
+            "void tt_init(void);",
+        ]
+        docs = {
+            "tt_infer": "/* Inference: image -> logits (@main). */",
+            "tt_train_step": "/* One training step on one sample (@train_step): updates the trainable parameters\n"
+            " * in place and writes the loss before the update. */",
+        }
+        for printer, _ in bodies:
+            lines.append(docs.get(printer.c_name, f"/* @{printer.function.sym_name.data} */"))
+            lines.append(printer.signature() + ";")
+        lines += [
+            "",
+            "/* The parameters: count, description (NULL when out of range), copy out / in.",
+            " * tt_get_param and tt_set_param return the bytes copied, or -1 (bad index, `bytes`",
+            " * not the parameter's size, or, for tt_set_param, a frozen parameter). */",
+            "int32_t tt_param_count(void);",
+            "const tt_param_info *tt_param(int32_t index);",
+            "int32_t tt_get_param(int32_t index, void *dst, int32_t bytes);",
+            "int32_t tt_set_param(int32_t index, const void *src, int32_t bytes);",
+            "",
+            "/* int8/int32 parameter values that saturated in SGD updates since tt_init. */",
+            "int32_t tt_saturation_count(void);",
+            "",
+            "#ifdef __cplusplus",
+            "}",
+            "#endif",
+            "",
+            "#endif /* TT_MODEL_H */",
+        ]
+        return "\n".join(lines) + "\n"
+
+    # ---------------------------------------------------------------- the source
+
+    def source(self, bodies: list[tuple[_FunctionPrinter, list[str]]], params: list[CParam]) -> str:
+        assert self.arena is not None
+        out = [
+            "/* Generated by tiny-training (tt-opt -t c / tt-compile). Do not edit.",
+            " * Build with -ffp-contract=off (no fused multiply-add) to agree with the reference",
+            " * interpreter bit for bit on the integer paths. */",
+            f'#include "{HEADER_NAME}"',
+            "",
+            "#include <stdint.h>",
+            "#include <string.h>",
+            "",
+            '#include "tt_kernels.h"',
+            '#include "tt_quant.h"',
+            "",
+            "/* The static arena: every activation, gradient and mask lives at a planned offset. */",
+            f"static uint8_t tt_arena[{self.arena.size_bytes}] __attribute__((aligned({self.arena.alignment_bytes})));",
+            "",
+            "#define TT_S8(offset) ((int8_t *)(tt_arena + (offset)))",
+            "#define TT_I32(offset) ((int32_t *)(tt_arena + (offset)))",
+            "#define TT_F32(offset) ((float *)(tt_arena + (offset)))",
+            "#define TT_U8(offset) (tt_arena + (offset))",
+            "",
+            "static int tt_ready;",
+            "static int32_t tt_saturated;",
+            "",
+            "/* ------------------------------------------------------------------ parameters */",
+            "",
+        ]
+        for p in params:
+            out.append(self.param_definition(p))
+            out.append("")
+        if self.constants:
+            out += ["/* ------------------------------------------------------------------ constants */", ""]
+            for constant in self.constants:
+                out += [constant, ""]
+        out += ["/* ------------------------------------------------------------------ parameter table */", ""]
+        out += self.param_table(params)
+        out += [
+            "",
+            "/* ------------------------------------------------------------------ functions */",
+            "",
+            "void tt_init(void)",
+            "{",
+            "    memset(tt_arena, 0, sizeof tt_arena);",
+        ]
+        for p in params:
+            if p.trainable:
+                out.append(f"    memcpy({p.c_name}, {p.c_name}_init, sizeof {p.c_name});")
+        out += ["    tt_saturated = 0;", "    tt_ready = 1;", "}", ""]
+        for printer, lines in bodies:
+            out.append(f"/* @{printer.function.sym_name.data} */")
+            out.append(printer.signature())
+            out.append("{")
+            out.append("    if (!tt_ready) {")
+            out.append("        tt_init();")
+            out.append("    }")
+            out += lines
+            out.append("}")
+            out.append("")
+        return "\n".join(out)
+
+    @staticmethod
+    def param_definition(p: CParam) -> str:
+        c_type = C_TYPES[p.kind]
+        size = p.values.size
+        values = c_array_values(p.values)
+        shape = shape_text(p.shape)
+        if not p.trainable:
+            return (
+                f"/* @{c_comment(p.name)}: {shape} {PARAM_KINDS[p.kind]}, frozen (flash) */\n"
+                f"static const {c_type} {p.c_name}[{size}] __attribute__((aligned(4))) = {{\n    {values}\n}};"
+            )
+        note = ""
+        if p.partial:
+            note = (
+                "\n * Only a leading slice trains; the whole tensor is kept in SRAM for now.\n"
+                " * TODO: split storage (trained slice in SRAM, the rest const in flash)."
+            )
+        return (
+            f"/* @{c_comment(p.name)}: {shape} {PARAM_KINDS[p.kind]}, trainable (SRAM; initial values in flash){note} */\n"
+            f"static {c_type} {p.c_name}[{size}] __attribute__((aligned(4)));\n"
+            f"static const {c_type} {p.c_name}_init[{size}] __attribute__((aligned(4))) = {{\n    {values}\n}};"
+        )
+
+    @staticmethod
+    def param_table(params: list[CParam]) -> list[str]:
+        if not params:
+            return [
+                "int32_t tt_param_count(void) { return 0; }",
+                "const tt_param_info *tt_param(int32_t index) { (void)index; return NULL; }",
+                "int32_t tt_get_param(int32_t index, void *dst, int32_t bytes) { (void)index; (void)dst; (void)bytes; return -1; }",
+                "int32_t tt_set_param(int32_t index, const void *src, int32_t bytes) { (void)index; (void)src; (void)bytes; return -1; }",
+                "int32_t tt_saturation_count(void) { return tt_saturated; }",
+            ]
+        lines = ["static const tt_param_info tt_params[] = {"]
+        writable = []
+        for p in params:
+            dims = list(p.shape) + [1] * (4 - len(p.shape))
+            dtype = {"s8": "TT_DTYPE_I8", "i32": "TT_DTYPE_I32", "f32": "TT_DTYPE_F32"}[p.kind]
+            lines.append(
+                f"    {{{c_string(p.name)}, {p.c_name}, {p.nbytes}, {dtype}, {int(p.trainable)}, {len(p.shape)}, "
+                f"{{{', '.join(map(str, dims))}}}}},"
+            )
+            writable.append(p.c_name if p.trainable else "NULL")
+        lines += [
+            "};",
+            "",
+            "/* Where tt_set_param may write: the trainable parameters only. */",
+            f"static void *const tt_param_writable[] = {{\n    {_wrap(writable, 4)}\n}};",
+            "",
+            "int32_t tt_param_count(void)",
+            "{",
+            "    return (int32_t)(sizeof tt_params / sizeof tt_params[0]);",
+            "}",
+            "",
+            "const tt_param_info *tt_param(int32_t index)",
+            "{",
+            "    return index >= 0 && index < tt_param_count() ? &tt_params[index] : NULL;",
+            "}",
+            "",
+            "int32_t tt_get_param(int32_t index, void *dst, int32_t bytes)",
+            "{",
+            "    const tt_param_info *info = tt_param(index);",
+            "    if (info == NULL || bytes != info->bytes) {",
+            "        return -1;",
+            "    }",
+            "    if (!tt_ready) {",
+            "        tt_init();",
+            "    }",
+            "    memcpy(dst, info->data, (size_t)bytes);",
+            "    return bytes;",
+            "}",
+            "",
+            "int32_t tt_set_param(int32_t index, const void *src, int32_t bytes)",
+            "{",
+            "    const tt_param_info *info = tt_param(index);",
+            "    if (info == NULL || bytes != info->bytes || tt_param_writable[index] == NULL) {",
+            "        return -1;",
+            "    }",
+            "    if (!tt_ready) {",
+            "        tt_init();",
+            "    }",
+            "    memcpy(tt_param_writable[index], src, (size_t)bytes);",
+            "    return bytes;",
+            "}",
+            "",
+            "int32_t tt_saturation_count(void)",
+            "{",
+            "    return tt_saturated;",
+            "}",
+        ]
+        return lines
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """`name`, or `name_2`, ...: distinct from every name in `used` and their `_init` copies."""
+    candidate, suffix = name, 1
+    while candidate in used or f"{candidate}_init" in used:
+        suffix += 1
+        candidate = f"{name}_{suffix}"
+    used.update((candidate, f"{candidate}_init"))
+    return candidate
+
+
+def generate_c(module: ModuleOp) -> CModel:
+    """The C of a planned module; raises `CodegenError` for what C cannot express."""
+    return _ModelPrinter(module).print()
+
+
+@dataclass(frozen=True)
+class CTarget(Target):
+    """`tt-opt -t c`: model.h then model.c, each after a marker line."""
+
+    name = "c"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        output.write(generate_c(module).combined())
