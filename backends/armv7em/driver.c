@@ -6,6 +6,9 @@
  *   host:       ./model_host [steps]            (default 3 steps)
  *   Cortex-M7:  model_m7.elf under QEMU          (3 steps; output by semihosting)
  *
+ * TT_STEPS (default 3) and TT_SKIP_INFER (default 0) make the measurement programs
+ * of bench/backend.py: start-up only, + one inference, + one training step.
+ *
  * The sample (sample.c) is a const array in flash, so on the board it costs no SRAM
  * beyond the model's arena and trainable parameters.
  */
@@ -45,9 +48,16 @@ static void print_value(const char *label, int32_t index, float value)
 #endif
 }
 
+#ifndef TT_STEPS
+#define TT_STEPS 3
+#endif
+#ifndef TT_SKIP_INFER
+#define TT_SKIP_INFER 0
+#endif
+
 int main(int argc, char **argv)
 {
-    int32_t steps = 3;
+    int32_t steps = TT_STEPS;
 #ifdef TT_ON_BOARD
     (void)argc;
     (void)argv;
@@ -58,7 +68,7 @@ int main(int argc, char **argv)
 #endif
     tt_init();
 #ifdef TT_HAS_INFER
-    {
+    if (!TT_SKIP_INFER) {
         static float logits[TT_INFER_LOGITS_COUNT];
         tt_infer(tt_sample_image, logits);
         for (int32_t i = 0; i < TT_INFER_LOGITS_COUNT; ++i) {

@@ -87,6 +87,17 @@ else()
     tt_add_m7_executable(model_m7 SOURCES driver.c $<TARGET_OBJECTS:model_obj>)
     target_include_directories(model_m7 PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     target_compile_definitions(model_m7 PRIVATE TT_ON_BOARD=1)
+    # Measurement programs (bench/backend.py): instructions of start-up alone, of start-up
+    # plus one inference, and of start-up plus one inference and one training step.
+    foreach(variant IN ITEMS base:0:1 infer:0:0 step:1:0)
+      string(REPLACE ":" ";" parts ${variant})
+      list(GET parts 0 suffix)
+      list(GET parts 1 steps)
+      list(GET parts 2 skip_infer)
+      tt_add_m7_executable(model_m7_${suffix} SOURCES driver.c $<TARGET_OBJECTS:model_obj>)
+      target_include_directories(model_m7_${suffix} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+      target_compile_definitions(model_m7_${suffix} PRIVATE TT_ON_BOARD=1 TT_STEPS=${steps} TT_SKIP_INFER=${skip_infer})
+    endforeach()
   else()
     message(STATUS "tiny-training: tt_add_m7_executable is not available (backends/armv7em/board.cmake); "
                    "building the model object library only")

@@ -1,0 +1,94 @@
+"""Backend benchmark: the generated C for Cortex-M7, measured under QEMU (mps2-an500).
+
+For each model and scheme (QAS on, 10 classes, the optimal arena plan): the project is
+generated with a real photo as its sample and built with arm-none-eabi-gcc -O2; four
+programs run under QEMU with the project's instruction-counting TCG plugin:
+start-up only, + one inference, + one inference and one training step. Columns:
+
+  arena      the planned arena (bytes)
+  static     .data + .bss of the ELF: arena, trainable parameters (partially trained
+             weights are still kept whole in SRAM, see the closing note), runtime state
+  stack      stack high-water mark of the training program (stack painting)
+  SRAM       static + stack
+  flash      .text + .rodata + .data of the ELF
+  infer      instructions of one inference (tt_infer)
+  step       instructions of one training step (tt_train_step)
+  published  the published latency of a sparse training step on STM32F746 at 216 MHz
+             (FACTS.md section 6) as cycles: milliseconds x 216,000. Instructions are
+             not cycles (a Cortex-M7 is dual-issue, loads can stall): a like-for-like
+             comparison needs the board.
+
+    .venv/bin/python bench/backend.py [--models mcunet-5fps ...] [--schemes 49kb 99kb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from xdsl.context import Context
+
+from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
+from tiny_training.frontends.images import load_image
+from tiny_training.passes.qtrain_memory import QtrainMemoryPass
+from tiny_training.passes.qtrain_training import QtrainTrainingPass
+from tiny_training.passes.schemes import PRESETS
+from tiny_training.dialects import mem
+from tiny_training.paths import shared_dir
+
+PUBLISHED_MS = {"mbv2-w0.35": 373, "proxyless-w0.3": 443, "mcunet-5fps": 546}
+
+
+def measure(module, directory: Path, image) -> dict[str, int]:
+    write_project(module, directory, sample_image=image, sample_label=3)
+    build = build_project(directory, "cortex-m7")
+    elf = build.artifacts["executable"]
+    runs = {name: qemu.run_elf(elf.with_name(f"model_m7_{name}.elf"), timeout=600) for name in ("base", "infer", "step")}
+    usage = qemu.memory_usage(elf.with_name("model_m7_step.elf"))
+    arena = next(op for op in module.ops if isinstance(op, mem.ArenaOp)).size_bytes
+    stack = runs["step"].stack_bytes or 0
+    return {
+        "arena": arena,
+        "static": usage.sram_static_bytes,
+        "stack": stack,
+        "flash": usage.flash_bytes,
+        "infer": runs["infer"].instructions - runs["base"].instructions,
+        "step": runs["step"].instructions - runs["infer"].instructions,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="*", default=list(SHARED_MODELS))
+    parser.add_argument("--schemes", nargs="*", default=["49kb", "99kb", "98kb"])
+    args = parser.parse_args()
+    image = load_image(shared_dir() / "data" / "photos" / "butterfly.jpg")
+    header = (
+        f"{'model':<15}{'scheme':<8}{'arena':>9}{'static':>9}{'stack':>7}{'SRAM':>9}{'flash':>10}"
+        f"{'infer insns':>13}{'step insns':>13}{'published cycles':>18}"
+    )
+    print(header)
+    print("-" * len(header))
+    for model in args.models:
+        base = import_pretrained(model)
+        for suffix in args.schemes:
+            scheme = f"{model}-{suffix}"
+            if scheme not in PRESETS:
+                continue
+            module = base.clone()
+            QtrainTrainingPass(scheme=scheme, qas=True, classes=10).apply(Context(), module)
+            QtrainMemoryPass(algorithm="optimal").apply(Context(), module)
+            with tempfile.TemporaryDirectory(prefix="tt-bench-") as directory:
+                m = measure(module, Path(directory), image)
+            print(
+                f"{model:<15}{suffix:<8}{m['arena']:>9,}{m['static']:>9,}{m['stack']:>7,}"
+                f"{m['static'] + m['stack']:>9,}{m['flash']:>10,}{m['infer']:>13,}{m['step']:>13,}"
+                f"{PUBLISHED_MS[model] * 216_000:>18,}"
+            )
+
+
+if __name__ == "__main__":
+    main()
