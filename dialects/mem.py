@@ -583,65 +583,82 @@ class GetGlobalOp(IRDLOperation):
 # --------------------------------------------------------------------------- tensors in buffers
 
 
-def _check_tensor_fits(op: Operation, tensor_type: Attribute, buffer: Attribute) -> None:
+def _check_tensor_fits(op: Operation, tensor_type: Attribute, buffer: Attribute, offset: int) -> None:
     assert isinstance(buffer, BufferType)
     size = tensor_storage_bytes(tensor_type)
     if size is None:
         raise VerifyException(f"{op.name}: {tensor_type} has no storage size (static shape and known element needed)")
-    if size != buffer.size_bytes:
+    if offset < 0:
+        raise VerifyException(f"{op.name}: offset must be >= 0, got {offset}")
+    if offset + size > buffer.size_bytes:
+        at = f" at offset {offset}" if offset else ""
         raise VerifyException(
-            f"{op.name}: {tensor_type} takes {size} bytes but the buffer has {buffer.size_bytes}"
+            f"{op.name}: {tensor_type} takes {size} bytes{at} but the buffer has {buffer.size_bytes}"
         )
+
+
+def _offset_attr(offset: int) -> dict[str, Attribute]:
+    return {"offset": IntegerAttr(offset, i64)} if offset else {}
 
 
 @irdl_op_definition
 class LoadOp(IRDLOperation):
-    """The tensor stored in a buffer: its bytes read as the tensor's elements (row
-    major, little endian, i1 masks bit-packed LSB first). The buffer's size must be
-    exactly the tensor's storage size. In generated C this is no code: the consumer
-    reads the buffer in place.
+    """The tensor stored in a buffer at byte `offset` (default 0): its bytes read as the
+    tensor's elements (row major, little endian, i1 masks bit-packed LSB first). The
+    tensor must fit in the buffer. In generated C this is no code: the consumer reads
+    the buffer in place.
 
     Example:
         %x = mem.load %b : !mem.buffer<16, 4, sram> -> tensor<1x4x2x2xi8>
+        %y = mem.load %b[4] : !mem.buffer<16, 4, sram> -> tensor<3xi8>
     """
 
     name = "mem.load"
 
     buffer = operand_def(BufferType)
+    offset = opt_prop_def(IntegerAttr[I64])
     result = result_def(TensorType)
 
-    assembly_format = "$buffer attr-dict `:` type($buffer) `->` type($result)"
+    assembly_format = "$buffer (`[` $offset^ `]`)? attr-dict `:` type($buffer) `->` type($result)"
 
-    traits = traits_def()
+    def __init__(self, buffer: SSAValue | Operation, tensor_type: TensorType, offset: int = 0):
+        super().__init__(operands=[buffer], result_types=[tensor_type], properties=_offset_attr(offset))
 
-    def __init__(self, buffer: SSAValue | Operation, tensor_type: TensorType):
-        super().__init__(operands=[buffer], result_types=[tensor_type])
+    @property
+    def offset_bytes(self) -> int:
+        return 0 if self.offset is None else _int(self.offset)
 
     def verify_(self) -> None:
-        _check_tensor_fits(self, self.result.type, self.buffer.type)
+        _check_tensor_fits(self, self.result.type, self.buffer.type, self.offset_bytes)
 
 
 @irdl_op_definition
 class StoreOp(IRDLOperation):
-    """Writes a tensor's elements into a buffer of exactly its storage size. In
-    generated C the producer of the tensor writes the buffer directly.
+    """Writes a tensor's elements into a buffer at byte `offset` (default 0); the tensor
+    must fit. In generated C the producer of the tensor writes the buffer directly.
 
     Example:
         mem.store %y, %b : tensor<1x4x2x2xi8>, !mem.buffer<16, 4, sram>
+        mem.store %z, %b[8] : tensor<2xi8>, !mem.buffer<16, 4, sram>
     """
 
     name = "mem.store"
 
     value = operand_def(TensorType)
     buffer = operand_def(BufferType)
+    offset = opt_prop_def(IntegerAttr[I64])
 
-    assembly_format = "$value `,` $buffer attr-dict `:` type($value) `,` type($buffer)"
+    assembly_format = "$value `,` $buffer (`[` $offset^ `]`)? attr-dict `:` type($value) `,` type($buffer)"
 
-    def __init__(self, value: SSAValue | Operation, buffer: SSAValue | Operation):
-        super().__init__(operands=[value, buffer])
+    def __init__(self, value: SSAValue | Operation, buffer: SSAValue | Operation, offset: int = 0):
+        super().__init__(operands=[value, buffer], properties=_offset_attr(offset))
+
+    @property
+    def offset_bytes(self) -> int:
+        return 0 if self.offset is None else _int(self.offset)
 
     def verify_(self) -> None:
-        _check_tensor_fits(self, self.value.type, self.buffer.type)
+        _check_tensor_fits(self, self.value.type, self.buffer.type, self.offset_bytes)
         space = self.buffer.type.memory_space  # pyright: ignore[reportAttributeAccessIssue]
         if not space.writable:
             raise VerifyException(f"{self.name}: cannot write a buffer in {space.value} (read-only at run time)")

@@ -9,9 +9,9 @@ Runtime values are one-dimensional `np.uint8` arrays of the buffer's size:
 * `mem.alloc` is a fresh zero-initialised array on every execution, shared with
   nothing;
 * `mem.get_global` is a read-only array holding the global's raw bytes (flash);
-* `mem.load` reads a tensor's elements out of a buffer's bytes (a copy: later
-  writes to the buffer do not change the loaded value), `mem.store` writes them
-  in. int8/i32/f32 are little endian, i1 masks bit-packed LSB first (element
+* `mem.load` reads a tensor's elements out of a buffer's bytes at its offset (a
+  copy: later writes to the buffer do not change the loaded value), `mem.store`
+  writes them in. int8/i32/f32 are little endian, i1 masks bit-packed LSB first (element
   `i` is bit `i & 7` of byte `i >> 3`), as in the generated C.
 """
 
@@ -123,12 +123,17 @@ class MemFunctions(InterpreterFunctions):
     @impl(mem.LoadOp)
     def run_load(self, interpreter: Interpreter, op: mem.LoadOp, args: tuple[Any, ...]):
         (buffer,) = args
-        return (tensor_from_bytes(buffer, op.result.type),)  # pyright: ignore[reportArgumentType]
+        start = op.offset_bytes
+        size = mem.tensor_storage_bytes(op.result.type)
+        assert size is not None
+        return (tensor_from_bytes(buffer[start : start + size], op.result.type),)  # pyright: ignore[reportArgumentType]
 
     @impl(mem.StoreOp)
     def run_store(self, interpreter: Interpreter, op: mem.StoreOp, args: tuple[Any, ...]):
         value, buffer = args
         if not buffer.flags.writeable:
             raise InterpretationError(f"{op.name}: the buffer is read-only")
-        buffer[:] = tensor_to_bytes(value, op.value.type)  # pyright: ignore[reportArgumentType]
+        data = tensor_to_bytes(value, op.value.type)  # pyright: ignore[reportArgumentType]
+        start = op.offset_bytes
+        buffer[start : start + data.size] = data
         return ()

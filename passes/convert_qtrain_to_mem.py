@@ -18,7 +18,8 @@ receives stored in a `mem.alloc` buffer of SRAM:
 
 Steps count the compute ops (everything but `qtrain.get_param`, the `mem` ops and
 `func.return`) from 0; a buffer is live from the step that writes it to the last
-step that reads it (returned values: to the last step). So what the backward
+step that reads it; returned values live to step N, one past the last compute op
+(the return reads them after it). So what the backward
 pass needs stays exactly as long as it is needed.
 
 In-place reuse: a result shares its operand's buffer when the op is elementwise
@@ -81,6 +82,29 @@ class BufferAssignment:
     buffer_of: dict[SSAValue, int]
     steps: list[Operation]
     scratch_of: dict[Operation, int]  # op -> its scratch buffer (working memory of one kernel)
+    offset_of: dict[SSAValue, int]  # value -> byte offset inside its buffer (0 unless shifted)
+
+
+def _round_up(value: int, alignment: int) -> int:
+    return -(-value // alignment) * alignment
+
+
+def channel_streamed(op: Operation) -> tuple[SSAValue, SSAValue] | None:
+    """(input, output) of an op whose output channel c depends only on input channel c
+    and whose kernel writes channel c before it reads channel c + 1 (depthwise conv and
+    its input gradient, batch 1; see tt_kernels.h), or None."""
+    if isinstance(op, qtrain.Conv2dOp) and op.is_depthwise:
+        source, target = op.input, op.output
+    elif isinstance(op, qtrain.Conv2dGradInputOp):
+        source, target = op.grad_output, op.grad_input
+        channels = source.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        if not (op.groups_value > 1 and op.groups_value == channels == target.type.get_shape()[1]):  # pyright: ignore[reportAttributeAccessIssue]
+            return None
+    else:
+        return None
+    if source.type.get_shape()[0] != 1 or target.type.get_shape()[0] != 1:  # pyright: ignore[reportAttributeAccessIssue]
+        return None
+    return source, target
 
 
 def _storage_bytes(value: SSAValue, where: str) -> int:
@@ -90,60 +114,92 @@ def _storage_bytes(value: SSAValue, where: str) -> int:
     return size
 
 
-def assign_buffers(function: func.FuncOp) -> BufferAssignment:
+def assign_buffers(function: func.FuncOp, *, shift_in_place: bool = True, alignment: int = 4) -> BufferAssignment:
     """Buffers, their sizes, lifetimes and roles for the tensors of `function`."""
     block = function.body.block
     steps = [op for op in block.ops if is_step(op)]
     step_of = {op: i for i, op in enumerate(steps)}
-    final_step = max(len(steps) - 1, 0)
+    # The return reads its values after the last compute op: one step past it, so that
+    # an op at the last step cannot overwrite a returned value in place.
+    end_step = len(steps)
     backward_from = next((i for i, op in enumerate(steps) if isinstance(op, BACKWARD_START_OPS)), len(steps))
 
     def last_use(value: SSAValue) -> int:
         last = -1
         for use in value.uses:
             user = use.operation
-            last = max(last, final_step if isinstance(user, func.ReturnOp) else step_of.get(user, -1))
+            last = max(last, end_step if isinstance(user, func.ReturnOp) else step_of.get(user, -1))
         return last
 
     buffers: list[BufferPlan] = []
     buffer_of: dict[SSAValue, int] = {}
     scratch_of: dict[Operation, int] = {}
+    offset_of: dict[SSAValue, int] = {}
 
     def new_buffer(value: SSAValue, step: int, role: mem.BufferRole, where: str) -> None:
         buffers.append(BufferPlan(_storage_bytes(value, where), step, max(step, last_use(value)), [value], role))
         buffer_of[value] = len(buffers) - 1
+        offset_of[value] = 0
 
-    def join(value: SSAValue, index: int) -> None:
+    def join(value: SSAValue, index: int, offset: int) -> None:
         buffers[index].values.append(value)
         buffers[index].last = max(buffers[index].last, last_use(value))
+        buffers[index].size = max(buffers[index].size, offset + _storage_bytes(value, "join"))
         buffer_of[value] = index
+        offset_of[value] = offset
+
+    def dies_here(value: SSAValue, step: int) -> bool:
+        """Nothing in the value's buffer is read after `step`, and it is not an input."""
+        index = buffer_of.get(value)
+        return index is not None and buffers[index].last == step and buffers[index].role is not mem.BufferRole.INPUT
+
+    def shift_into(source: SSAValue, target: SSAValue, step: int) -> bool:
+        """Place `target` one channel below `source` in source's buffer (growing it at the
+        front if needed): channel c of the output then overwrites only input channels
+        below c, which the kernel has finished reading."""
+        channels = source.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        in_channel = _storage_bytes(source, "shift") // channels
+        out_channel = _storage_bytes(target, "shift") // channels
+        if out_channel > in_channel or not dies_here(source, step):
+            return False
+        index = buffer_of[source]
+        shift = _round_up(out_channel, alignment)
+        grow = max(0, shift - offset_of[source])
+        if grow:
+            for value in buffers[index].values:
+                offset_of[value] += grow
+            buffers[index].size += grow
+        join(target, index, offset_of[source] - shift)
+        return True
 
     for arg in block.args:
         new_buffer(arg, 0, mem.BufferRole.INPUT, f"argument {arg.index}")
     for step, op in enumerate(steps):
         reused: set[int] = set()
+        streamed = channel_streamed(op) if shift_in_place else None
         for result in op.results:
             where = f"result of {op.name}"
             if isinstance(op, ALIAS_OPS) and op.operands[0] in buffer_of:
-                join(result, buffer_of[op.operands[0]])
+                join(result, buffer_of[op.operands[0]], offset_of[op.operands[0]])
                 continue
             if isinstance(op, IN_PLACE_OPS):
                 candidate = next(
                     (
-                        buffer_of[operand]
+                        operand
                         for operand in op.operands
                         if operand in buffer_of
                         and buffer_of[operand] not in reused
-                        and buffers[buffer_of[operand]].last == step
-                        and buffers[buffer_of[operand]].size == _storage_bytes(result, where)
-                        and buffers[buffer_of[operand]].role is not mem.BufferRole.INPUT
+                        and dies_here(operand, step)
+                        and _storage_bytes(operand, where) == _storage_bytes(result, where)
                     ),
                     None,
                 )
                 if candidate is not None:
-                    reused.add(candidate)
-                    join(result, candidate)
+                    reused.add(buffer_of[candidate])
+                    join(result, buffer_of[candidate], offset_of[candidate])
                     continue
+            if streamed is not None and result is streamed[1] and shift_into(streamed[0], result, step):
+                continue
             if isinstance(result.type, TensorType) and result.type.element_type == IntegerType(1):
                 role = mem.BufferRole.MASK
             elif step >= backward_from:
@@ -155,9 +211,10 @@ def assign_buffers(function: func.FuncOp) -> BufferAssignment:
             buffers.append(BufferPlan(op.scratch_bytes(), step, step, [], mem.BufferRole.SCRATCH))
             scratch_of[op] = len(buffers) - 1
     for buffer in buffers:
-        if buffer.role is mem.BufferRole.ACTIVATION and buffer.last >= backward_from:
+        kept_for_backward = backward_from < end_step and buffer.last >= backward_from
+        if buffer.role is mem.BufferRole.ACTIVATION and kept_for_backward:
             buffer.role = mem.BufferRole.SAVED
-    return BufferAssignment(buffers, buffer_of, steps, scratch_of)
+    return BufferAssignment(buffers, buffer_of, steps, scratch_of, offset_of)
 
 
 def trainable_sram_bytes(module: ModuleOp, function: func.FuncOp) -> int:
@@ -187,6 +244,7 @@ class ConvertQtrainToMemPass(ModulePass):
 
     function: str = "train_step"
     alignment: int = 4
+    shift_in_place: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not mem.is_power_of_two(self.alignment):
@@ -195,7 +253,7 @@ class ConvertQtrainToMemPass(ModulePass):
         block = function.body.block
         if any(o.dialect_name() == "mem" for o in block.ops):
             raise PassFailedException(f"{self.name}: @{self.function} already uses mem buffers")
-        assignment = assign_buffers(function)
+        assignment = assign_buffers(function, shift_in_place=self.shift_in_place, alignment=self.alignment)
 
         allocs = [
             mem.AllocOp(mem.BufferType(b.size, self.alignment, mem.MemorySpace.SRAM), (b.first, b.last), b.role)
@@ -204,13 +262,15 @@ class ConvertQtrainToMemPass(ModulePass):
         Rewriter.insert_op(allocs, InsertPoint.at_start(block))
         point = InsertPoint.after(allocs[-1]) if allocs else InsertPoint.at_start(block)
         for arg in block.args:
-            Rewriter.insert_op(mem.StoreOp(arg, allocs[assignment.buffer_of[arg]]), point)
+            Rewriter.insert_op(mem.StoreOp(arg, allocs[assignment.buffer_of[arg]], assignment.offset_of[arg]), point)
 
         def load_operands(user: Operation) -> None:
             for index, operand in enumerate(user.operands):
                 if operand not in assignment.buffer_of:
                     continue
-                load = mem.LoadOp(allocs[assignment.buffer_of[operand]], operand.type)  # pyright: ignore[reportArgumentType]
+                load = mem.LoadOp(
+                    allocs[assignment.buffer_of[operand]], operand.type, assignment.offset_of[operand]  # pyright: ignore[reportArgumentType]
+                )
                 Rewriter.insert_op(load, InsertPoint.before(user))
                 user.operands = [*user.operands[:index], load.result, *user.operands[index + 1 :]]
 
@@ -220,7 +280,7 @@ class ConvertQtrainToMemPass(ModulePass):
                 step_op.operands = [*step_op.operands, allocs[assignment.scratch_of[step_op]].result]
             anchor: Operation = step_op
             for result in step_op.results:
-                store = mem.StoreOp(result, allocs[assignment.buffer_of[result]])
+                store = mem.StoreOp(result, allocs[assignment.buffer_of[result]], assignment.offset_of[result])
                 Rewriter.insert_op(store, InsertPoint.after(anchor))
                 anchor = store
         terminator = block.last_op

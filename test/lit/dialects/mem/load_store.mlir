@@ -28,3 +28,20 @@ func.func @load_store(%x: tensor<1x4x2x2xi8>, %g: tensor<1x4x2x2xf32>, %m: tenso
   func.return %y : tensor<1x4x2x2xi8>
 }
 mem.arena @arena size 16 align 4 space sram
+
+// A tensor may sit at an offset inside a larger buffer (a depthwise conv's output one
+// channel below its input, in one buffer).
+// CHECK-LABEL: func.func @offsets
+// CHECK-NEXT: %[[B:.*]] = mem.alloc lifetime [0, 1] : !mem.buffer<24, 4, sram>
+// CHECK-NEXT: mem.store %x, %[[B]][8] : tensor<2x8xi8>, !mem.buffer<24, 4, sram>
+// CHECK-NEXT: %[[X:.*]] = mem.load %[[B]][8] : !mem.buffer<24, 4, sram> -> tensor<2x8xi8>
+// CHECK-NEXT: mem.store %[[X]], %[[B]] : tensor<2x8xi8>, !mem.buffer<24, 4, sram>
+// CHECK-NEXT: %[[Y:.*]] = mem.load %[[B]] : !mem.buffer<24, 4, sram> -> tensor<4xi8>
+func.func @offsets(%x: tensor<2x8xi8>) -> tensor<4xi8> {
+  %b = mem.alloc lifetime [0, 1] : !mem.buffer<24, 4, sram>
+  mem.store %x, %b[8] : tensor<2x8xi8>, !mem.buffer<24, 4, sram>
+  %y = mem.load %b[8] : !mem.buffer<24, 4, sram> -> tensor<2x8xi8>
+  mem.store %y, %b : tensor<2x8xi8>, !mem.buffer<24, 4, sram>
+  %z = mem.load %b : !mem.buffer<24, 4, sram> -> tensor<4xi8>
+  func.return %z : tensor<4xi8>
+}

@@ -71,3 +71,20 @@ func.func @f(%t: tensor<4xi8>) {
   func.return
 }
 // CHECK: {{^}}tensor<4xi8> should be of base attribute mem.buffer{{$}}
+
+// -----
+
+// At offset 12 a 16-byte tensor runs past the end of a 24-byte buffer.
+func.func @f(%b: !mem.buffer<24, 4, sram>) {
+  %x = mem.load %b[12] : !mem.buffer<24, 4, sram> -> tensor<16xi8>
+  func.return
+}
+// CHECK: {{^}}mem.load: tensor<16xi8> takes 16 bytes at offset 12 but the buffer has 24{{$}}
+
+// -----
+
+func.func @f(%x: tensor<4xi8>, %b: !mem.buffer<24, 4, sram>) {
+  "mem.store"(%x, %b) <{offset = -4 : i64}> : (tensor<4xi8>, !mem.buffer<24, 4, sram>) -> ()
+  func.return
+}
+// CHECK: {{^}}mem.store: offset must be >= 0, got -4{{$}}

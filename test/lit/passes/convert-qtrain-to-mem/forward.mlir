@@ -1,12 +1,12 @@
 // RUN: %tt-opt %s -p 'convert-qtrain-to-mem{function=f}' | %filecheck %s
 
 // Buffers of a small forward function (steps: 0 conv2d, 1 add, 2 global_avgpool,
-// 3 dequantize, 4 flatten; the return counts as the last step, 4):
+// 3 dequantize, 4 flatten; the return reads after the last op, at step 5):
 // - %x: 1x2x2x2 int8 = 8 B, an input, read only by the conv at step 0: [0, 0];
 // - %y: 8 B from step 0; `add %y, %y` is elementwise, same size, and nothing reads %y
 //   after step 1, so %z reuses %y's buffer in place, which lives on to step 2;
 // - %p: 1x2x1x1 int8 = 2 B, steps 2-3 (the 4-byte alignment pads it only in the arena);
-// - %d: 1x2x1x1 f32 = 8 B from step 3; flatten's result is the same bytes, returned: [3, 4].
+// - %d: 1x2x1x1 f32 = 8 B from step 3; flatten's result is the same bytes, returned: [3, 5].
 // Every compute op loads its operands and stores its results; the return loads its value.
 
 qtrain.param @c.w = dense<[[[[3]], [[1]]], [[[-2]], [[1]]]]> : tensor<2x2x1x1xi8>
@@ -26,7 +26,7 @@ func.func @f(%x: tensor<1x2x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2xf32> {
 // CHECK-NEXT:  %[[X:.*]] = mem.alloc lifetime [0, 0] role "input" : !mem.buffer<8, 4, sram>
 // CHECK-NEXT:  %[[Y:.*]] = mem.alloc lifetime [0, 2] role "activation" : !mem.buffer<8, 4, sram>
 // CHECK-NEXT:  %[[P:.*]] = mem.alloc lifetime [2, 3] role "activation" : !mem.buffer<2, 4, sram>
-// CHECK-NEXT:  %[[D:.*]] = mem.alloc lifetime [3, 4] role "activation" : !mem.buffer<8, 4, sram>
+// CHECK-NEXT:  %[[D:.*]] = mem.alloc lifetime [3, 5] role "activation" : !mem.buffer<8, 4, sram>
 // CHECK-NEXT:  mem.store %x, %[[X]]
 // CHECK-NEXT:  %w = qtrain.get_param @c.w
 // CHECK-NEXT:  %b = qtrain.get_param @c.b

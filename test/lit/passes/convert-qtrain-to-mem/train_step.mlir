@@ -18,9 +18,9 @@
 // CHECK-NEXT: mem.alloc lifetime [1, 2] role "activation" : !mem.buffer<2, 4, sram>
 // Dequantized features (2 f32), flattened in place, saved for the head's weight gradient.
 // CHECK-NEXT: mem.alloc lifetime [2, 10] role "saved" : !mem.buffer<8, 4, sram>
-// Logits (3 f32) and the loss, which is returned and so lives to the last step.
+// Logits (3 f32) and the loss, which is returned and so lives past the last step (21).
 // CHECK-NEXT: mem.alloc lifetime [4, 6] role "saved" : !mem.buffer<12, 4, sram>
-// CHECK-NEXT: mem.alloc lifetime [5, 20] role "saved" : !mem.buffer<4, 4, sram>
+// CHECK-NEXT: mem.alloc lifetime [5, 21] role "saved" : !mem.buffer<4, 4, sram>
 // dL/dlogits is read by sum_batch, linear_grad_input and linear_grad_weight; sum_batch
 // cannot reuse it in place because it is read later.
 // CHECK-NEXT: mem.alloc lifetime [6, 10] role "gradient" : !mem.buffer<12, 4, sram>

@@ -3,7 +3,7 @@
 // RUN: %tt-opt %s -p 'convert-qtrain-to-mem{function=f},mem-plan{function=f algorithm=optimal}' | %filecheck %s --check-prefixes=CHECK,OPTIMAL
 
 // Buffers (see convert-qtrain-to-mem/forward.mlir), sizes padded to the 4-byte alignment:
-//   x 8 B steps 0-0, y 8 B steps 0-2, p 4 B steps 2-3, d 8 B steps 3-4.
+//   x 8 B steps 0-0, y 8 B steps 0-2, p 4 B steps 2-3, d 8 B steps 3-5.
 // Conflicts (a shared step): x-y, y-p, p-d. Lower bound: 16 B (x + y at step 0).
 //
 // greedy-by-size places the largest first, ties by first step: x at 0; y conflicts x, so
@@ -22,15 +22,15 @@
 // SIZE-NEXT:      mem.view @arena[0] lifetime [0, 0] role "input" : !mem.buffer<8, 4, sram>
 // SIZE-NEXT:      mem.view @arena[8] lifetime [0, 2] role "activation" : !mem.buffer<8, 4, sram>
 // SIZE-NEXT:      mem.view @arena[16] lifetime [2, 3] role "activation" : !mem.buffer<2, 4, sram>
-// SIZE-NEXT:      mem.view @arena[0] lifetime [3, 4] role "activation" : !mem.buffer<8, 4, sram>
+// SIZE-NEXT:      mem.view @arena[0] lifetime [3, 5] role "activation" : !mem.buffer<8, 4, sram>
 // CONFLICTS-NEXT: mem.view @arena[12] lifetime [0, 0] role "input" : !mem.buffer<8, 4, sram>
 // CONFLICTS-NEXT: mem.view @arena[4] lifetime [0, 2] role "activation" : !mem.buffer<8, 4, sram>
 // CONFLICTS-NEXT: mem.view @arena[0] lifetime [2, 3] role "activation" : !mem.buffer<2, 4, sram>
-// CONFLICTS-NEXT: mem.view @arena[4] lifetime [3, 4] role "activation" : !mem.buffer<8, 4, sram>
+// CONFLICTS-NEXT: mem.view @arena[4] lifetime [3, 5] role "activation" : !mem.buffer<8, 4, sram>
 // OPTIMAL-NEXT:   mem.view @arena[0] lifetime [0, 0] role "input" : !mem.buffer<8, 4, sram>
 // OPTIMAL-NEXT:   mem.view @arena[8] lifetime [0, 2] role "activation" : !mem.buffer<8, 4, sram>
 // OPTIMAL-NEXT:   mem.view @arena[0] lifetime [2, 3] role "activation" : !mem.buffer<2, 4, sram>
-// OPTIMAL-NEXT:   mem.view @arena[4] lifetime [3, 4] role "activation" : !mem.buffer<8, 4, sram>
+// OPTIMAL-NEXT:   mem.view @arena[4] lifetime [3, 5] role "activation" : !mem.buffer<8, 4, sram>
 // CHECK-NOT:      mem.alloc
 
 qtrain.param @c.w = dense<[[[[3]], [[1]]], [[[-2]], [[1]]]]> : tensor<2x2x1x1xi8>
