@@ -157,15 +157,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         model = project.model
         print(f"C project in {out}/ (model.c, model.h, sample.c, driver.c, CMakeLists.txt, model.mlir)")
         print(f"  arena (SRAM)                  {kib(model.arena_bytes)}")
-        print(f"  trainable parameters (SRAM)   {kib(model.trainable_bytes)}  (whole tensors)")
+        print(f"  trainable parameters (SRAM)   {kib(model.trainable_bytes)}  (trained channels)")
         print(f"  SRAM, model total             {kib(model.sram_bytes)}")
         print(f"  frozen parameters (flash)     {kib(model.frozen_bytes)}")
         print(f"  initial values (flash)        {kib(model.trainable_bytes)}")
-        partial = [p.name for p in model.params if p.partial]
-        if partial:
+        whole = [p.name for p in model.whole_partial]
+        if whole:
             print(
-                f"  note: {len(partial)} partially trained weights are kept whole in SRAM "
-                "(split storage is a TODO); the plan above counts only their trained slices"
+                f"  note: {len(whole)} partially trained parameters cannot be split and are kept whole in SRAM "
+                f"({', '.join(whole)}); the plan above counts only their trained slices"
             )
         if args.no_build:
             return

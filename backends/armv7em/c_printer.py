@@ -19,6 +19,17 @@ What the generated code holds:
   initial values (`..._init`, flash) that `tt_init()` copies in. This costs the same
   flash as an initialised `.data` array (whose image the startup code copies) and
   lets `tt_init()` restore the compiled values at any time;
+* split storage for a conv weight of which only the leading channels train (sparse
+  update): the trained part is the writable array (`[O][k][KH][KW]` of a regular
+  [O, I, KH, KW] weight, `[k][1][KH][KW]` of a depthwise one, with its `_init` copy)
+  and the frozen rest a `static const` array `..._frozen` in flash
+  (`[O][I-k][KH][KW]`, `[C-k][1][KH][KW]`), so SRAM holds exactly the trained bytes
+  that the memory plan counts (`trainable_sram_bytes`). The convs that read such a
+  weight call the split kernels (`tt_conv2d_split_s8`, `tt_conv2d_dw_split_s8`,
+  `tt_conv2d_grad_input_split_f32`); the updates work on the trained array alone. The
+  parameter table still describes the logical tensor: `tt_get_param` gathers both
+  parts, `tt_set_param` writes the trained channels and fails (-1) if the frozen
+  ones would change; the table's `data` pointer is NULL for a split parameter;
 * the compile-time constants, computed exactly as the interpreter computes them
   (`Conv2dOp.requant_multipliers()`, `qtrain.add_multipliers`, `f32` of f64 scales, the
   f32 attributes of the gradient ops and the learning rates), printed as C hex float
@@ -192,6 +203,11 @@ class CParam:
     kind: str  # s8 / i32 / f32
     trainable: bool
     partial: bool = False  # a trained leading slice of a bigger tensor
+    # Split storage (see the module docstring): the axis the trained part is a
+    # leading slice of (1: input channels of a groups = 1 conv, 0: channels of a
+    # depthwise one) and its length k; None when the parameter is stored whole.
+    split_axis: int | None = None
+    split: int = 0
 
     @property
     def values(self) -> np.ndarray:
@@ -203,7 +219,44 @@ class CParam:
 
     @property
     def nbytes(self) -> int:
+        """Bytes of the logical (full) tensor."""
         return self.values.nbytes
+
+    @property
+    def is_split(self) -> bool:
+        return self.split_axis is not None
+
+    def parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(trained, frozen) values of a split parameter."""
+        assert self.split_axis is not None
+        trained, frozen = np.split(self.values, [self.split], axis=self.split_axis)
+        return np.ascontiguousarray(trained), np.ascontiguousarray(frozen)
+
+    @property
+    def storage_shape(self) -> tuple[int, ...]:
+        """Shape of the writable array (the trained part of a split parameter)."""
+        if self.split_axis is None:
+            return self.shape
+        shape = list(self.shape)
+        shape[self.split_axis] = self.split
+        return tuple(shape)
+
+    @property
+    def sram_bytes(self) -> int:
+        """Bytes of the writable array (0 for a frozen parameter)."""
+        if not self.trainable:
+            return 0
+        return math.prod(self.storage_shape) * self.values.itemsize
+
+    @property
+    def frozen_nbytes(self) -> int:
+        """Bytes of the `static const` array (flash): all of a frozen parameter, the
+        frozen part of a split one."""
+        return self.nbytes - self.sram_bytes
+
+    @property
+    def frozen_name(self) -> str:
+        return f"{self.c_name}_frozen"
 
 
 @dataclass
@@ -219,13 +272,19 @@ class CModel:
 
     @property
     def trainable_bytes(self) -> int:
-        """SRAM of the writable parameter arrays (whole tensors, also when only a slice trains)."""
-        return sum(p.nbytes for p in self.params if p.trainable)
+        """SRAM of the writable parameter arrays: the trained part of a split weight,
+        the whole tensor of any other trainable parameter."""
+        return sum(p.sram_bytes for p in self.params)
 
     @property
     def frozen_bytes(self) -> int:
-        """Flash of the frozen parameters."""
-        return sum(p.nbytes for p in self.params if not p.trainable)
+        """Flash of the frozen parameters and of the frozen parts of split weights."""
+        return sum(p.frozen_nbytes for p in self.params)
+
+    @property
+    def whole_partial(self) -> list[CParam]:
+        """Partially trained parameters that could not be split (kept whole in SRAM)."""
+        return [p for p in self.params if p.partial and not p.is_split]
 
     @property
     def sram_bytes(self) -> int:
@@ -294,7 +353,13 @@ class _FunctionPrinter:
         if isinstance(owner, mem.LoadOp):
             return self.arena_pointer(self.buffer_of(owner.buffer, op), value)
         if isinstance(owner, qtrain.GetParamOp):
-            return self.model.param(owner.param.string_value()).c_name
+            param = self.model.param(owner.param.string_value())
+            if param.is_split:
+                raise CodegenError(
+                    f"c target: {self.where(op)} reads @{param.name}, which is stored split (trained channels "
+                    "in SRAM, the rest in flash), and there is no split kernel for this op"
+                )
+            return param.c_name
         if isinstance(value, BlockArgument):
             raise CodegenError(
                 f"c target: {self.where(op)} reads a function argument directly; the function is not lowered "
@@ -313,6 +378,28 @@ class _FunctionPrinter:
     def result_buffers(self, value: SSAValue) -> list[_Buffer]:
         """The buffers a result is stored into (the first one is where the kernel writes it)."""
         return [self.buffer_of(store.buffer, store) for store in self.stores_of(value)]
+
+    def split_param(self, value: SSAValue) -> CParam | None:
+        """The parameter a weight operand reads, when it is stored split."""
+        owner = value.owner
+        if isinstance(owner, qtrain.GetParamOp):
+            param = self.model.param(owner.param.string_value())
+            if param.is_split:
+                return param
+        return None
+
+    def weight_parts(self, value: SSAValue, op: Operation, groups: int, channels: int) -> list[object]:
+        """`trained, frozen, split` of a conv weight operand for the split kernels; an
+        unsplit weight is all trained (`w, NULL, channels`)."""
+        param = self.split_param(value)
+        if param is None:
+            return [self.operand(value, op), "NULL", channels]
+        if param.split_axis != (1 if groups == 1 else 0):
+            raise CodegenError(
+                f"c target: {self.where(op)}: @{param.name} is split on axis {param.split_axis}, which does not "
+                f"fit a conv with groups = {groups}"
+            )
+        return [param.c_name, param.frozen_name, param.split]
 
     def result(self, value: SSAValue, op: Operation, *, optional: bool = False) -> str:
         """The C expression of a result: the buffer of its (first) `mem.store`."""
@@ -431,9 +518,11 @@ class _FunctionPrinter:
                 self.check(op)
                 x_shape, w_shape = shape_of(op.input), shape_of(op.weight)
                 multipliers = self.constant_array(op, "requantization multipliers", op.requant_multipliers())
-                self.call(self.describe(op), "tt_conv2d_s8", [
+                split = self.split_param(op.weight) is not None
+                weight = self.weight_parts(op.weight, op, op.groups_value, 0) if split else [self.operand(op.weight, op)]
+                self.call(self.describe(op), "tt_conv2d_split_s8" if split else "tt_conv2d_s8", [
                     self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
-                    self.operand(op.weight, op), self.operand(op.bias, op), multipliers,
+                    *weight, self.operand(op.bias, op), multipliers,
                     qtrain.quant_params(op.output.type).zero_point_value,
                     self.result(op.output, op),
                     self.result(op.mask, op, optional=True) if op.mask is not None else "NULL",
@@ -451,10 +540,18 @@ class _FunctionPrinter:
                                                   first.requant_multipliers())  # fmt: skip
                 dw_multipliers = self.constant_array(op, "requantization multipliers (depthwise conv)",
                                                      depthwise.requant_multipliers())  # fmt: skip
-                self.call(self.describe(op), "tt_conv2d_dw_s8", [
+                # In @main trained layers are fused too (no clamp masks there): a split
+                # weight takes the split kernel, each weight passed as its parts.
+                split = self.split_param(op.weight) is not None or self.split_param(op.dw_weight) is not None
+                if split:
+                    weight = self.weight_parts(op.weight, op, 1, x_shape[1])
+                    dw_weight = self.weight_parts(op.dw_weight, op, dw_shape[0], dw_shape[0])
+                else:
+                    weight, dw_weight = [self.operand(op.weight, op)], [self.operand(op.dw_weight, op)]
+                self.call(self.describe(op), "tt_conv2d_dw_split_s8" if split else "tt_conv2d_dw_s8", [
                     self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
-                    self.operand(op.weight, op), self.operand(op.bias, op), multipliers, op.mid.zero_point_value,
-                    self.operand(op.dw_weight, op), self.operand(op.dw_bias, op), dw_multipliers,
+                    *weight, self.operand(op.bias, op), multipliers, op.mid.zero_point_value,
+                    *dw_weight, self.operand(op.dw_bias, op), dw_multipliers,
                     qtrain.quant_params(op.output.type).zero_point_value, self.result(op.output, op),
                     f"TT_S8({self.buffer_of(op.scratch, op).offset})",
                     *x_shape, w_shape[0], w_shape[2], w_shape[3], *first.stride_hw, *first.pad_tlbr,
@@ -563,8 +660,10 @@ class _FunctionPrinter:
             case qtrain.Conv2dGradInputOp():
                 self.check(op)
                 w_shape = shape_of(op.weight)
-                self.call(self.describe(op), "tt_conv2d_grad_input_f32", [
-                    self.operand(op.grad_output, op), self.operand(op.weight, op), self.result(op.grad_input, op),
+                split = self.split_param(op.weight) is not None
+                weight = self.weight_parts(op.weight, op, op.groups_value, 0) if split else [self.operand(op.weight, op)]
+                self.call(self.describe(op), "tt_conv2d_grad_input_split_f32" if split else "tt_conv2d_grad_input_f32", [
+                    self.operand(op.grad_output, op), *weight, self.result(op.grad_input, op),
                     *shape_of(op.grad_input), w_shape[0], w_shape[2], w_shape[3],
                     *op.stride_hw, *op.pad_tlbr, op.groups_value,
                 ])  # fmt: skip
@@ -607,17 +706,20 @@ class _FunctionPrinter:
                 if param.kind != "s8":
                     raise CodegenError(f"c target: {self.where(op)}: @{param.name} is not an int8 weight")
                 trained = op.grad_weight_shape(p_shape)
-                param.partial = param.partial or tuple(trained) != tuple(p_shape)
+                # The kernel updates the leading channels of the writable array: the whole
+                # tensor, or the trained part of a split weight ([O, k] or [k, 1]).
+                storage = param.storage_shape
                 factors = "NULL"
                 if op.factors is not None:
                     values = np.array(list(op.factors.iter_values()), dtype=np.float32)
                     factors = self.constant_array(op, "QAS factors", values)
+                where = ", split: trained part" if param.is_split else ""
                 self.emit(f"/* qtrain.conv2d_weight_update @{c_comment(param.name)} ({shape_text(trained)} of "
-                          f"{shape_text(p_shape)}): weight gradient, QAS and SGD in one pass */")  # fmt: skip
+                          f"{shape_text(p_shape)}{where}): weight gradient, QAS and SGD in one pass */")  # fmt: skip
                 self.call_assign("tt_saturated += ", "tt_conv2d_weight_update_s8", [
                     param.c_name, self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
                     self.operand(op.grad_output, op), factors, c_float_commented(op.lr.value.data),
-                    *shape_of(op.input), shape_of(op.grad_output)[1], p_shape[1], p_shape[2], p_shape[3],
+                    *shape_of(op.input), shape_of(op.grad_output)[1], storage[1], storage[2], storage[3],
                     *op.stride_hw, *op.pad_tlbr, op.groups_value, op.channels_value,
                 ])  # fmt: skip
             case qtrain.ParamGradOp():
@@ -671,10 +773,12 @@ class _FunctionPrinter:
         param = self.model.param(op.param.string_value())
         grad = self.operand(op.grad, op)
         lr = c_float_commented(op.lr.value.data)
-        g_shape, p_shape = shape_of(op.grad), param.shape
+        # p_shape: the writable array's shape (the trained part of a split weight).
+        g_shape, p_shape = shape_of(op.grad), param.storage_shape
         suffix = SGD_SUFFIX[param.kind]
         assign = "tt_saturated += " if param.kind != "f32" else ""
-        comment = f"qtrain.sgd_update @{c_comment(param.name)} ({shape_text(g_shape)} of {shape_text(p_shape)})"
+        comment = f"qtrain.sgd_update @{c_comment(param.name)} ({shape_text(g_shape)} of {shape_text(param.shape)}"
+        comment += ", split: trained part)" if param.is_split else ")"
         if g_shape == p_shape:
             self.emit(f"/* {comment} */")
             self.emit(f"{assign}tt_sgd_update_{suffix}({param.c_name}, {grad}, {lr}, {math.prod(g_shape)});")
@@ -685,7 +789,6 @@ class _FunctionPrinter:
                 f"c target: {self.where(op)} @{param.name}: gradient {shape_text(g_shape)} is a slice of "
                 f"{shape_text(p_shape)} in more than one dimension (the kernels update one-dimension slices)"
             )
-        param.partial = True
         rows = math.prod(g_shape[:d])
         self.emit(f"/* {comment}: leading slice */")
         if rows == 1:
@@ -753,6 +856,45 @@ class _ModelPrinter:
                     raise CodegenError(f"c target: no C code for module-level op '{op.name}'")
         if self.arena is None:
             raise CodegenError("c target: the module has no mem.arena (run qtrain-memory first)")
+        self.plan_storage()
+
+    def plan_storage(self) -> None:
+        """Marks the partially trained parameters and splits those that can be: an int8
+        conv weight whose trained part (the union of its updates' slices) is a leading
+        slice of its input channels, read only by groups = 1 convs, or of its channels,
+        read only by depthwise (grouped) convs. Any other partial parameter stays whole."""
+        trained: dict[str, tuple[int, ...]] = {}
+        readers: dict[str, set[str]] = {}  # parameter -> how convs read it: "regular", "grouped", "other"
+        for function in self.functions:
+            for op in function.body.block.ops:
+                name = getattr(op, "param", None)
+                if isinstance(op, (qtrain.SgdUpdateOp, qtrain.Conv2dWeightUpdateOp)) and name is not None:
+                    name = name.string_value()
+                    if name not in self.params:
+                        continue  # reported when the update is printed
+                    if isinstance(op, qtrain.SgdUpdateOp):
+                        shape = shape_of(op.grad)
+                    else:
+                        shape = op.grad_weight_shape(self.params[name].shape)
+                    previous = trained.get(name, shape)
+                    if len(previous) == len(shape):
+                        shape = tuple(max(a, b) for a, b in zip(previous, shape))
+                    trained[name] = tuple(shape)
+                    continue
+                for operand in op.operands:
+                    if isinstance(operand.owner, qtrain.GetParamOp):
+                        readers.setdefault(operand.owner.param.string_value(), set()).add(_read_as(op, operand))
+        for name, shape in trained.items():
+            param = self.params[name]
+            if shape == param.shape:
+                continue
+            param.partial = True
+            differing = [d for d, (g, p) in enumerate(zip(shape, param.shape)) if g != p]
+            if param.kind != "s8" or len(param.shape) != 4 or len(differing) != 1 or differing[0] > 1:
+                continue
+            axis = differing[0]
+            if readers.get(name, set()) <= {"regular" if axis == 1 else "grouped"}:
+                param.split_axis, param.split = axis, shape[axis]
 
     @property
     def arena_name(self) -> str:
@@ -837,10 +979,11 @@ class _ModelPrinter:
             "",
             "typedef struct {",
             "    const char *name;      /* the IR symbol, e.g. \"blocks.3.conv.weight\" */",
-            "    const void *data;      /* current values, row-major */",
+            "    const void *data;      /* current values, row-major; NULL for a split weight */",
             "    int32_t bytes;",
             "    int32_t dtype;         /* TT_DTYPE_* */",
-            "    int32_t trainable;     /* 1: SRAM, updated by tt_train_step; 0: const (flash) */",
+            "    int32_t trainable;     /* 1: SRAM (a split weight: its trained channels), updated by",
+            "                              tt_train_step; 0: const (flash) */",
             "    int32_t rank;",
             "    int32_t shape[4];",
             "} tt_param_info;",
@@ -861,7 +1004,11 @@ class _ModelPrinter:
             "",
             "/* The parameters: count, description (NULL when out of range), copy out / in.",
             " * tt_get_param and tt_set_param return the bytes copied, or -1 (bad index, `bytes`",
-            " * not the parameter's size, or, for tt_set_param, a frozen parameter). */",
+            " * not the parameter's size, or, for tt_set_param, a frozen parameter).",
+            " * A split weight (only its leading channels train: those are in SRAM, the rest is",
+            " * const in flash) is still one logical tensor here: tt_get_param gathers both parts,",
+            " * tt_set_param writes the trained channels and returns -1, writing nothing, when",
+            " * `src` differs from the frozen channels' values. */",
             "int32_t tt_param_count(void);",
             "const tt_param_info *tt_param(int32_t index);",
             "int32_t tt_get_param(int32_t index, void *dst, int32_t bytes);",
@@ -952,12 +1099,24 @@ class _ModelPrinter:
                 f"/* @{c_comment(p.name)}: {shape} {PARAM_KINDS[p.kind]}, frozen (flash) */\n"
                 f"static const {c_type} {p.c_name}[{size}] __attribute__((aligned(4))) = {{\n    {values}\n}};"
             )
+        if p.is_split:
+            trained, frozen = p.parts()
+            what = "input channels" if p.split_axis == 1 else "channels"
+            dims = "".join(f"[{d}]" for d in trained.shape)
+            frozen_dims = "".join(f"[{d}]" for d in frozen.shape)
+            return (
+                f"/* @{c_comment(p.name)}: {shape} {PARAM_KINDS[p.kind]}, split: the leading {p.split} of "
+                f"{p.shape[p.split_axis]} {what} train.\n"
+                f" * Trained part {dims} (SRAM; initial values in flash), frozen part {frozen_dims} (flash). */\n"
+                f"static {c_type} {p.c_name}[{trained.size}] __attribute__((aligned(4)));\n"
+                f"static const {c_type} {p.c_name}_init[{trained.size}] __attribute__((aligned(4))) = {{\n"
+                f"    {c_array_values(trained)}\n}};\n"
+                f"static const {c_type} {p.frozen_name}[{frozen.size}] __attribute__((aligned(4))) = {{\n"
+                f"    {c_array_values(frozen)}\n}};"
+            )
         note = ""
         if p.partial:
-            note = (
-                "\n * Only a leading slice trains; the whole tensor is kept in SRAM for now.\n"
-                " * TODO: split storage (trained slice in SRAM, the rest const in flash)."
-            )
+            note = "\n * Only a leading slice trains; this one cannot be split, the whole tensor is in SRAM."
         return (
             f"/* @{c_comment(p.name)}: {shape} {PARAM_KINDS[p.kind]}, trainable (SRAM; initial values in flash){note} */\n"
             f"static {c_type} {p.c_name}[{size}] __attribute__((aligned(4)));\n"
@@ -976,20 +1135,32 @@ class _ModelPrinter:
             ]
         lines = ["static const tt_param_info tt_params[] = {"]
         writable = []
-        for p in params:
+        splits = []
+        for index, p in enumerate(params):
             dims = list(p.shape) + [1] * (4 - len(p.shape))
             dtype = {"s8": "TT_DTYPE_I8", "i32": "TT_DTYPE_I32", "f32": "TT_DTYPE_F32"}[p.kind]
+            data = "NULL" if p.is_split else p.c_name
             lines.append(
-                f"    {{{c_string(p.name)}, {p.c_name}, {p.nbytes}, {dtype}, {int(p.trainable)}, {len(p.shape)}, "
+                f"    {{{c_string(p.name)}, {data}, {p.nbytes}, {dtype}, {int(p.trainable)}, {len(p.shape)}, "
                 f"{{{', '.join(map(str, dims))}}}}},"
             )
             writable.append(p.c_name if p.trainable else "NULL")
+            if p.is_split:
+                assert p.split_axis is not None
+                trained, frozen = p.parts()
+                rows = math.prod(p.shape[: p.split_axis])
+                splits.append(
+                    f"    {{{index}, (uint8_t *){p.c_name}, (const uint8_t *){p.frozen_name}, {rows}, "
+                    f"{trained.nbytes // rows}, {frozen.nbytes // rows}}}, /* @{c_comment(p.name)} */"
+                )
+        split_table, get_split, set_split = _split_access(splits)
         lines += [
             "};",
             "",
             "/* Where tt_set_param may write: the trainable parameters only. */",
             f"static void *const tt_param_writable[] = {{\n    {_wrap(writable, 4)}\n}};",
             "",
+            *split_table,
             "int32_t tt_param_count(void)",
             "{",
             "    return (int32_t)(sizeof tt_params / sizeof tt_params[0]);",
@@ -1009,6 +1180,7 @@ class _ModelPrinter:
             "    if (!tt_ready) {",
             "        tt_init();",
             "    }",
+            *get_split,
             "    memcpy(dst, info->data, (size_t)bytes);",
             "    return bytes;",
             "}",
@@ -1022,6 +1194,7 @@ class _ModelPrinter:
             "    if (!tt_ready) {",
             "        tt_init();",
             "    }",
+            *set_split,
             "    memcpy(tt_param_writable[index], src, (size_t)bytes);",
             "    return bytes;",
             "}",
@@ -1034,13 +1207,93 @@ class _ModelPrinter:
         return lines
 
 
+def _split_access(entries: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The table of split weights and the code of tt_get_param / tt_set_param that
+    gathers / scatters their two parts (nothing when no weight is split)."""
+    if not entries:
+        return [], [], []
+    table = [
+        "/* Split weights: the logical tensor is `rows` rows, each `trained_row` bytes of the",
+        " * trained part (SRAM) followed by `frozen_row` bytes of the frozen part (flash). */",
+        "typedef struct {",
+        "    int32_t index;",
+        "    uint8_t *trained;",
+        "    const uint8_t *frozen;",
+        "    int32_t rows;",
+        "    int32_t trained_row;",
+        "    int32_t frozen_row;",
+        "} tt_split_info;",
+        "",
+        "static const tt_split_info tt_splits[] = {",
+        *entries,
+        "};",
+        "",
+        "static const tt_split_info *tt_split_of(int32_t index)",
+        "{",
+        "    for (size_t i = 0; i < sizeof tt_splits / sizeof tt_splits[0]; ++i) {",
+        "        if (tt_splits[i].index == index) {",
+        "            return &tt_splits[i];",
+        "        }",
+        "    }",
+        "    return NULL;",
+        "}",
+        "",
+    ]
+    get = [
+        "    const tt_split_info *split = tt_split_of(index);",
+        "    if (split != NULL) { /* gather: trained then frozen channels of each row */",
+        "        uint8_t *out = (uint8_t *)dst;",
+        "        for (int32_t r = 0; r < split->rows; ++r) {",
+        "            memcpy(out, split->trained + r * split->trained_row, (size_t)split->trained_row);",
+        "            out += split->trained_row;",
+        "            memcpy(out, split->frozen + r * split->frozen_row, (size_t)split->frozen_row);",
+        "            out += split->frozen_row;",
+        "        }",
+        "        return bytes;",
+        "    }",
+    ]
+    put = [
+        "    const tt_split_info *split = tt_split_of(index);",
+        "    if (split != NULL) { /* the frozen channels must keep their values; scatter the trained ones */",
+        "        const uint8_t *in = (const uint8_t *)src;",
+        "        const int32_t row = split->trained_row + split->frozen_row;",
+        "        for (int32_t r = 0; r < split->rows; ++r) {",
+        "            if (memcmp(in + r * row + split->trained_row, split->frozen + r * split->frozen_row,",
+        "                       (size_t)split->frozen_row) != 0) {",
+        "                return -1;",
+        "            }",
+        "        }",
+        "        for (int32_t r = 0; r < split->rows; ++r) {",
+        "            memcpy(split->trained + r * split->trained_row, in + r * row, (size_t)split->trained_row);",
+        "        }",
+        "        return bytes;",
+        "    }",
+    ]
+    return table, get, put
+
+
+def _read_as(op: Operation, operand: SSAValue) -> str:
+    """How `op` reads a parameter: as the weight of a groups = 1 conv (`regular`), of a
+    grouped/depthwise conv (`grouped`), or otherwise (`other`)."""
+    if isinstance(op, (qtrain.Conv2dOp, qtrain.Conv2dGradInputOp)) and operand is op.weight:
+        return "regular" if op.groups_value == 1 else "grouped"
+    if isinstance(op, qtrain.Conv2dDwOp):
+        if operand is op.weight:
+            return "regular"
+        if operand is op.dw_weight:
+            return "grouped"
+    return "other"
+
+
 def _unique(name: str, used: set[str]) -> str:
-    """`name`, or `name_2`, ...: distinct from every name in `used` and their `_init` copies."""
+    """`name`, or `name_2`, ...: distinct from every name in `used` and their `_init` and
+    `_frozen` companions."""
+    companions = ("", "_init", "_frozen")
     candidate, suffix = name, 1
-    while candidate in used or f"{candidate}_init" in used:
+    while any(f"{candidate}{c}" in used for c in companions):
         suffix += 1
         candidate = f"{name}_{suffix}"
-    used.update((candidate, f"{candidate}_init"))
+    used.update(f"{candidate}{c}" for c in companions)
     return candidate
 
 

@@ -338,6 +338,63 @@ int32_t tt_conv2d_weight_update_s8(int8_t *weight, const int8_t *input, int32_t 
                                    int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
                                    int32_t groups, int32_t channels);
 
+/* ------------------------------------------------------------------------
+ * Split weights (runtime/src/tt_kernels_split.c)
+ * ------------------------------------------------------------------------
+ * A sparse-update conv weight whose leading channels train is stored in two
+ * arrays: `trained` (SRAM, updated by tt_conv2d_weight_update_s8 /
+ * tt_sgd_update_s8) and `frozen` (const, flash), split at `split` channels:
+ *  - groups == 1, logical weight [O, I, KH, KW]: trained [O, split, KH, KW]
+ *    (input channels c < split), frozen [O, I - split, KH, KW];
+ *  - groups > 1 (depthwise), logical weight [O, I/groups, KH, KW]: trained
+ *    [split, I/groups, KH, KW] (channels o < split, a prefix of the tensor),
+ *    frozen [O - split, I/groups, KH, KW].
+ * Each kernel equals its unsplit form on the reassembled weight bit for bit
+ * (same arguments otherwise, same in-place rules: none).
+ */
+
+/* qtrain.conv2d with a split weight: tt_conv2d_s8 (mask optional, may be NULL). */
+void tt_conv2d_split_s8(const int8_t *input, int32_t input_zero,
+                        const int8_t *trained, const int8_t *frozen, int32_t split,
+                        const int32_t *bias, const float *multipliers, int32_t output_zero,
+                        int8_t *output, uint8_t *mask,
+                        int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                        int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                        int32_t stride_h, int32_t stride_w,
+                        int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                        int32_t groups);
+
+/* qtrain.conv2d_dw with split weights: tt_conv2d_dw_s8, the first conv's weight
+ * [mid_channels, in_channels, kernel_h, kernel_w] split at `split` input
+ * channels (groups = 1), the depthwise weight [mid_channels, 1, dw_kernel_h,
+ * dw_kernel_w] at `dw_split` channels. An unsplit weight is passed whole as the
+ * trained part with split = in_channels (resp. dw_split = mid_channels) and its
+ * frozen pointer NULL. (In @main the fusion also takes trained layers: inference
+ * has no clamp masks.) */
+void tt_conv2d_dw_split_s8(const int8_t *input, int32_t input_zero,
+                           const int8_t *trained, const int8_t *frozen, int32_t split,
+                           const int32_t *bias, const float *multipliers, int32_t mid_zero,
+                           const int8_t *dw_trained, const int8_t *dw_frozen, int32_t dw_split,
+                           const int32_t *dw_bias, const float *dw_multipliers,
+                           int32_t output_zero, int8_t *output, int8_t *scratch,
+                           int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                           int32_t mid_channels, int32_t kernel_h, int32_t kernel_w,
+                           int32_t stride_h, int32_t stride_w,
+                           int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                           int32_t dw_kernel_h, int32_t dw_kernel_w, int32_t dw_stride_h, int32_t dw_stride_w,
+                           int32_t dw_pad_top, int32_t dw_pad_left, int32_t dw_pad_bottom, int32_t dw_pad_right);
+
+/* qtrain.conv2d_grad_input with a split weight: tt_conv2d_grad_input_f32, the
+ * same f32 sums in the same order (increasing output channel, kh, kw). */
+void tt_conv2d_grad_input_split_f32(const float *grad_output,
+                                    const int8_t *trained, const int8_t *frozen, int32_t split,
+                                    float *grad_input,
+                                    int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                                    int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                                    int32_t stride_h, int32_t stride_w,
+                                    int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                                    int32_t groups);
+
 #ifdef __cplusplus
 }
 #endif

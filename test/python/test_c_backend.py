@@ -57,6 +57,7 @@ from tiny_training.backends.armv7em.project import (
 from tiny_training.dialects import qtrain
 from tiny_training.frontends.images import load_image
 from tiny_training.interpreters import ReferenceInterpreter
+from tiny_training.passes.convert_qtrain_to_mem import trainable_sram_bytes
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
 from tiny_training.paths import SharedDirMissing, shared_dir
@@ -98,6 +99,7 @@ class CProgram:
     """The generated model loaded with ctypes."""
 
     def __init__(self, library: Path, module: ModuleOp):
+        self.library = library
         self.lib = ctypes.CDLL(str(library))
         V, I = ctypes.c_void_p, ctypes.c_int32
         signatures = {
@@ -399,6 +401,52 @@ def test_real_model_trains_like_the_interpreter(real_model, capsys):
     with capsys.disabled():
         print(f"\n{scheme}: {updated} trained int8/int32 values over {steps} steps, {off_by_one} off by one; "
               + "; ".join(report))  # fmt: skip
+
+
+def writable_symbol_bytes(library: Path, prefix: str) -> int:
+    """Bytes of the writable (.bss/.data) symbols named `prefix...` in a built library."""
+    listing = subprocess.run(["nm", "-S", "--defined-only", str(library)], capture_output=True, text=True, check=True)
+    total = 0
+    for row in listing.stdout.splitlines():
+        fields = row.split()
+        if len(fields) == 4 and fields[2] in "bBdD" and fields[3].startswith(prefix):
+            total += int(fields[1], 16)
+    return total
+
+
+def test_real_model_parameter_sram_is_the_plan(real_model):
+    """Split storage: a partially trained conv weight keeps only its trained channels in
+    SRAM, so the program's writable parameter arrays are exactly the bytes the memory
+    plan counts (`trainable_sram_bytes`); the parameter table still shows the whole
+    tensors (tt_get_param gathers the parts, tt_set_param refuses to change frozen ones)."""
+    _, _, module, program = real_model
+    train_step = next(op for op in module.ops if isinstance(op, func.FuncOp) and op.sym_name.data == "train_step")
+    planned_bytes = trainable_sram_bytes(module, train_step)
+    model = generate_c(module)
+    split = [p for p in model.params if p.is_split]
+    assert split and not model.whole_partial
+    assert model.trainable_bytes == planned_bytes
+    if shutil.which("nm") is not None:
+        assert writable_symbol_bytes(program.library, "tt_p_") == planned_bytes
+
+    program.lib.tt_init()
+    for param in split:
+        info = program.info(program.index[param.name])
+        assert info.data is None and info.bytes == param.nbytes and info.trainable
+        value = program.get(param.name)
+        np.testing.assert_array_equal(value, param.values)
+        first_frozen = [0, 0, 0, 0]
+        first_frozen[param.split_axis] = param.split
+        trained_change, frozen_change = value.copy(), value.copy()
+        trained_change.flat[0] ^= 1  # element [0, 0, 0, 0] always trains
+        frozen_change[tuple(first_frozen)] ^= 1
+        assert program.set(param.name, frozen_change) == -1
+        np.testing.assert_array_equal(program.get(param.name), value)  # nothing written
+        assert program.set(param.name, trained_change) == value.nbytes
+        np.testing.assert_array_equal(program.get(param.name), trained_change)
+    program.lib.tt_init()
+    for param in split:
+        np.testing.assert_array_equal(program.get(param.name), param.values)
 
 
 # --------------------------------------------------------------------------- tests: errors and tools

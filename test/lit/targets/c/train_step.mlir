@@ -21,31 +21,55 @@ func.func @main(%x: tensor<1x2x4x4x!qtrain.qi8<0.05, 3>>) -> tensor<1x3xf32> {
   func.return %f : tensor<1x3xf32>
 }
 
-// The partially trained weights stay whole in SRAM for now.
-// CHECK:       /* @c1.w: 3x2x1x1 i8, trainable (SRAM; initial values in flash)
-// CHECK-NEXT:   * Only a leading slice trains; the whole tensor is kept in SRAM for now.
-// CHECK-NEXT:   * TODO: split storage (trained slice in SRAM, the rest const in flash). */
-// CHECK-NEXT:  static int8_t tt_p_c1_w[6] __attribute__((aligned(4)));
+// The partially trained weights are split: the trained channels in SRAM (with their
+// initial values in flash), the frozen rest const in flash.
+// CHECK:       /* @c1.w: 3x2x1x1 i8, split: the leading 1 of 2 input channels train.
+// CHECK-NEXT:   * Trained part [3][1][1][1] (SRAM; initial values in flash), frozen part [3][1][1][1] (flash). */
+// CHECK-NEXT:  static int8_t tt_p_c1_w[3] __attribute__((aligned(4)));
+// CHECK-NEXT:  static const int8_t tt_p_c1_w_init[3] __attribute__((aligned(4))) = {
+// CHECK-NEXT:      3, -2, 1
+// CHECK:       static const int8_t tt_p_c1_w_frozen[3] __attribute__((aligned(4))) = {
+// CHECK-NEXT:      -1, 1, 2
+// CHECK:       /* @c2.w: 3x1x3x3 i8, split: the leading 1 of 3 channels train.
+// CHECK-NEXT:   * Trained part [1][1][3][3] (SRAM; initial values in flash), frozen part [2][1][3][3] (flash). */
+// CHECK-NEXT:  static int8_t tt_p_c2_w[9] __attribute__((aligned(4)));
+// CHECK:       static const int8_t tt_p_c2_w_frozen[18] __attribute__((aligned(4))) = {
 
-// Inference streams the conv into the depthwise conv through a scratch buffer.
+// The parameter table gathers / scatters the two parts of a split weight.
+// CHECK:       static const tt_split_info tt_splits[] = {
+// CHECK-NEXT:      {0, (uint8_t *)tt_p_c1_w, (const uint8_t *)tt_p_c1_w_frozen, 3, 1, 1}, /* @c1.w */
+// CHECK-NEXT:      {2, (uint8_t *)tt_p_c2_w, (const uint8_t *)tt_p_c2_w_frozen, 1, 9, 18}, /* @c2.w */
+// CHECK-NEXT:  };
+// CHECK:       void tt_init(void)
+// CHECK:       memcpy(tt_p_c1_w, tt_p_c1_w_init, sizeof tt_p_c1_w);
+
+// Inference streams the conv into the depthwise conv through a scratch buffer (in
+// @main the trained layers are fused too): each split weight as its two parts.
 // CHECK:       void tt_infer(const int8_t *image, float *logits)
-// CHECK:       tt_conv2d_dw_s8(TT_S8({{[0-9]+}}), 3, tt_p_c1_w, tt_p_c1_b, {{tt_k[0-9]+}}, -128, tt_p_c2_w, tt_p_c2_b,
+// CHECK:       tt_conv2d_dw_split_s8(TT_S8({{[0-9]+}}), 3, tt_p_c1_w, tt_p_c1_w_frozen, 1, tt_p_c1_b, {{tt_k[0-9]+}}, -128,
+// CHECK-NEXT:      tt_p_c2_w, tt_p_c2_w_frozen, 1, tt_p_c2_b,
 
 // CHECK:       void tt_train_step(const int8_t *image, int32_t label, float *loss)
 // CHECK:       memcpy(TT_U8([[IMAGE:[0-9]+]]), image, 32); /* argument image: 1x2x4x4 qi8 */
 // CHECK-NEXT:  memcpy(TT_U8([[LABEL:[0-9]+]]), &label, 4); /* argument label: 1 i32 */
 // CHECK-NEXT:  /* %y = qtrain.conv2d -> 1x3x4x4 qi8, 1x3x4x4 i1 */
-// CHECK-NEXT:  tt_conv2d_s8(TT_S8([[IMAGE]]), 3, tt_p_c1_w, tt_p_c1_b,
+// CHECK-NEXT:  tt_conv2d_split_s8(TT_S8([[IMAGE]]), 3, tt_p_c1_w, tt_p_c1_w_frozen, 1, tt_p_c1_b,
 // CHECK:       tt_softmax_cross_entropy_f32(TT_F32([[LOGITS:[0-9]+]]), TT_I32([[LABEL]]), TT_F32([[LOSS:[0-9]+]]), 1, 4);
 
 // The fp32 head: plain SGD steps on the parameter arrays, lr as exact f32 constants.
 // CHECK:       tt_sgd_update_f32(tt_p_head_bias, TT_F32({{[0-9]+}}), 0x1.a36e2ep-12f /* 0.0004 */, 4);
 // CHECK:       tt_sgd_update_f32(tt_p_head_weight, TT_F32({{[0-9]+}}), 0x1.a36e2ep-11f /* 0.0008 */, 12);
 
-// int8 weights: the fused gradient + QAS + SGD kernel on the trained channels only.
-// CHECK:       /* qtrain.conv2d_weight_update @c2.w (1x1x3x3 of 3x1x3x3): weight gradient, QAS and SGD in one pass */
+// The input gradient through the depthwise conv reads both parts of its weight.
+// CHECK:       tt_conv2d_grad_input_split_f32(TT_F32({{[0-9]+}}), tt_p_c2_w, tt_p_c2_w_frozen, 1,
+
+// int8 weights: the fused gradient + QAS + SGD kernel on the trained array: [1, 1, 3, 3]
+// for the depthwise c2.w (weight_channels 1), [3, 1, 1, 1] for c1.w (weight_channels 1).
+// CHECK:       /* qtrain.conv2d_weight_update @c2.w (1x1x3x3 of 3x1x3x3, split: trained part): weight gradient, QAS and SGD in one pass */
 // CHECK-NEXT:  tt_saturated += tt_conv2d_weight_update_s8(tt_p_c2_w,
 // CHECK:       tt_saturated += tt_sgd_update_s32(tt_p_c1_b, TT_F32({{[0-9]+}}), 0x1.a36e2ep-12f /* 0.0004 */, 3);
-// CHECK:       /* qtrain.conv2d_weight_update @c1.w (3x1x1x1 of 3x2x1x1): weight gradient, QAS and SGD in one pass */
+// CHECK:       /* qtrain.conv2d_weight_update @c1.w (3x1x1x1 of 3x2x1x1, split: trained part): weight gradient, QAS and SGD in one pass */
+// CHECK-NEXT:  tt_saturated += tt_conv2d_weight_update_s8(tt_p_c1_w, TT_S8({{[0-9]+}}), 3, TT_F32({{[0-9]+}}), {{tt_k[0-9]+}},
+// CHECK-NEXT:      0x1.a36e2ep-11f /* 0.0008 */, 1, 1, 4, 4, 3, 1, 1, 1, 1,
 // CHECK:       memcpy(loss, TT_U8([[LOSS]]), 4); /* result loss: scalar f32 */
 // CHECK-NEXT:  }
