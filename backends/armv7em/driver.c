@@ -1,16 +1,47 @@
 /*
  * A tiny main for a generated model (backends/armv7em/project.py copies it into the
- * project): inference on the project's sample image, then `steps` training steps
- * on it, printing the logits and each loss as decimals and IEEE bit patterns.
+ * project). Two programs come from this file:
  *
- *   host:       ./model_host [steps]            (default 3 steps)
- *   Cortex-M7:  model_m7.elf under QEMU          (3 steps; output by semihosting)
+ * 1. The sample program (model_host, model_m7*.elf): inference on the project's
+ *    sample image, then `steps` training steps on it, printing the logits and each
+ *    loss as decimals and IEEE bit patterns.
  *
- * TT_STEPS (default 3) and TT_SKIP_INFER (default 0) make the measurement programs
- * of bench/backend.py: start-up only, + one inference, + one training step.
+ *      host:       ./model_host [steps]            (default 3 steps)
+ *      Cortex-M7:  model_m7.elf under QEMU          (3 steps; output by semihosting)
  *
- * The sample (sample.c) is a const array in flash, so on the board it costs no SRAM
- * beyond the model's arena and trainable parameters.
+ *    TT_STEPS (default 3) and TT_SKIP_INFER (default 0) make the measurement programs
+ *    of bench/backend.py: start-up only, + one inference, + one training step.
+ *    The sample (sample.c) is a const array in flash, so on the board it costs no SRAM
+ *    beyond the model's arena and trainable parameters.
+ *
+ * 2. With TT_DATASET=1, the dataset program (model_host_train, model_m7_train.elf;
+ *    driven by backends/armv7em/harness.py): reads samples from a file, and for each
+ *    runs tt_infer (the prediction: the first largest logit) and then tt_train_step,
+ *    and at the end writes the trainable parameters to a file. On the board the files
+ *    are the host's, through semihosting (QEMU opens relative paths in its working
+ *    directory); on the host the same code uses stdio, so both give the same bytes.
+ *
+ *      host:       ./model_host_train [dataset [params-out [params-in]]]
+ *      Cortex-M7:  model_m7_train.elf under QEMU   (the default names below)
+ *
+ *    Files (all integers little-endian, u32 = uint32):
+ *
+ *      tt_dataset.bin     u32 magic "TTDS", u32 version 1, u32 count, u32 image_bytes,
+ *                         u32 flags; then count records: image_bytes int8 (the image,
+ *                         row-major NCHW), int32 label.
+ *                         flags: 1 = first load tt_params_in.bin, 2 = no training
+ *                         steps, 4 = no inference.
+ *      tt_params_out.bin  u32 magic "TTPW", u32 version 1, u32 count; then count
+ *      tt_params_in.bin   records: u32 name_length, the name (no NUL), u32 dtype
+ *                         (0 int8, 1 int32, 2 float32), u32 rank, rank x u32 shape,
+ *                         u32 bytes, the values (row-major). The output holds every
+ *                         trainable parameter; the input may hold any of them.
+ *
+ *    Output, one line each:  `logits i <bits>...` (IEEE bits of each logit),
+ *    `sample i pred p loss <bits>` (pred -1 without inference; no loss without
+ *    training), then `saturated n` (tt_saturation_count) and
+ *    `done <samples> samples, <params> parameters`. A failure prints
+ *    `tt-error: <what>` and exits with status 3.
  */
 #include <stdint.h>
 #include <string.h>
@@ -31,6 +62,9 @@ static uint32_t float_bits(float value)
     memcpy(&bits, &value, sizeof bits);
     return bits;
 }
+
+#if !defined(TT_DATASET) || !TT_DATASET
+/* ------------------------------------------------------------------ the sample program */
 
 static void print_value(const char *label, int32_t index, float value)
 {
@@ -87,3 +121,345 @@ int main(int argc, char **argv)
 #endif
     return 0;
 }
+
+#else
+/* ------------------------------------------------------------------ the dataset program */
+
+#include "driver_config.h" /* TT_LARGEST_TRAINABLE_BYTES */
+
+#if defined(TT_HAS_TRAIN_STEP)
+#define IMAGE_BYTES TT_TRAIN_STEP_IMAGE_COUNT
+#elif defined(TT_HAS_INFER)
+#define IMAGE_BYTES TT_INFER_IMAGE_COUNT
+#else
+#error "the model has neither @main nor @train_step"
+#endif
+
+#define DATASET_MAGIC 0x53445454u /* "TTDS" */
+#define PARAMS_MAGIC 0x57505454u  /* "TTPW" */
+#define FORMAT_VERSION 1u
+#define FLAG_LOAD_PARAMS 1u
+#define FLAG_NO_TRAIN 2u
+#define FLAG_NO_INFER 4u
+#define FAILED 3
+#define MAX_NAME 255u
+
+/* One buffer for the image of the current sample, and before the first sample for
+ * a parameter being loaded: the SRAM this program needs beyond the model's. */
+#define SCRATCH_BYTES (IMAGE_BYTES > TT_LARGEST_TRAINABLE_BYTES ? IMAGE_BYTES : TT_LARGEST_TRAINABLE_BYTES)
+static int8_t scratch[SCRATCH_BYTES] __attribute__((aligned(8)));
+
+/* Text output and files: semihosting on the board, stdio on the host. */
+#ifdef TT_ON_BOARD
+typedef int32_t file_t;
+#define NO_FILE (-1)
+
+static void out_str(const char *text)
+{
+    tt_print_str(text);
+}
+
+static void out_int(int32_t value)
+{
+    tt_print_int(value);
+}
+
+static void out_hex(uint32_t value)
+{
+    tt_print_hex(value);
+}
+
+static file_t open_file(const char *path, int write)
+{
+    return tt_file_open(path, write ? TT_FILE_WRITE : TT_FILE_READ);
+}
+
+static int read_exact(file_t file, void *buffer, uint32_t bytes)
+{
+    return tt_file_read(file, buffer, bytes) == (int32_t)bytes;
+}
+
+static int write_all(file_t file, const void *buffer, uint32_t bytes)
+{
+    return tt_file_write(file, buffer, bytes) == (int32_t)bytes;
+}
+
+static int close_file(file_t file)
+{
+    return tt_file_close(file) == 0;
+}
+#else
+typedef FILE *file_t;
+#define NO_FILE NULL
+
+static void out_str(const char *text)
+{
+    fputs(text, stdout);
+}
+
+static void out_int(int32_t value)
+{
+    printf("%d", (int)value);
+}
+
+static void out_hex(uint32_t value)
+{
+    printf("0x%08x", (unsigned)value);
+}
+
+static file_t open_file(const char *path, int write)
+{
+    return fopen(path, write ? "wb" : "rb");
+}
+
+static int read_exact(file_t file, void *buffer, uint32_t bytes)
+{
+    return fread(buffer, 1, bytes, file) == bytes;
+}
+
+static int write_all(file_t file, const void *buffer, uint32_t bytes)
+{
+    return fwrite(buffer, 1, bytes, file) == bytes;
+}
+
+static int close_file(file_t file)
+{
+    return fclose(file) == 0;
+}
+#endif
+
+/* Prints `tt-error: <what> <detail>` and returns the failure status. */
+static int fail(const char *what, const char *detail)
+{
+    out_str("tt-error: ");
+    out_str(what);
+    if (detail != NULL) {
+        out_str(" ");
+        out_str(detail);
+    }
+    out_str("\n");
+    return FAILED;
+}
+
+static int read_u32(file_t file, uint32_t *value)
+{
+    return read_exact(file, value, sizeof *value);
+}
+
+static int write_u32(file_t file, uint32_t value)
+{
+    return write_all(file, &value, sizeof value);
+}
+
+static int32_t find_param(const char *name)
+{
+    for (int32_t index = 0; index < tt_param_count(); ++index) {
+        if (strcmp(tt_param(index)->name, name) == 0) {
+            return index;
+        }
+    }
+    return -1;
+}
+
+/* Sets the parameters of a parameter file (any trainable subset) with tt_set_param. */
+static int load_params(const char *path)
+{
+    file_t file = open_file(path, 0);
+    if (file == NO_FILE) {
+        return fail("cannot open the parameter file", path);
+    }
+    uint32_t header[3];
+    if (!read_exact(file, header, sizeof header)) {
+        close_file(file);
+        return fail("the parameter file is truncated (header):", path);
+    }
+    if (header[0] != PARAMS_MAGIC || header[1] != FORMAT_VERSION) {
+        close_file(file);
+        return fail("not a version-1 parameter file (magic TTPW):", path);
+    }
+    for (uint32_t record = 0; record < header[2]; ++record) {
+        static char name[MAX_NAME + 1];
+        uint32_t length, dtype, rank, shape[4], bytes;
+        if (!read_u32(file, &length) || length > MAX_NAME || !read_exact(file, name, length)) {
+            close_file(file);
+            return fail("the parameter file is truncated or has a name over 255 bytes:", path);
+        }
+        name[length] = '\0';
+        const int32_t index = find_param(name);
+        const tt_param_info *info = index >= 0 ? tt_param(index) : NULL;
+        if (info == NULL || !info->trainable) {
+            close_file(file);
+            return fail(info == NULL ? "the model has no parameter" : "not a trainable parameter:", name);
+        }
+        int ok = read_u32(file, &dtype) && read_u32(file, &rank) && rank <= 4u &&
+                 read_exact(file, shape, rank * (uint32_t)sizeof shape[0]) && read_u32(file, &bytes);
+        if (!ok) {
+            close_file(file);
+            return fail("the parameter file is truncated at", name);
+        }
+        ok = dtype == (uint32_t)info->dtype && rank == (uint32_t)info->rank && bytes == (uint32_t)info->bytes &&
+             bytes <= (uint32_t)sizeof scratch;
+        for (uint32_t axis = 0; ok && axis < rank; ++axis) {
+            ok = shape[axis] == (uint32_t)info->shape[axis];
+        }
+        if (!ok) {
+            close_file(file);
+            return fail("the parameter file's dtype or shape differs from the model's for", name);
+        }
+        if (!read_exact(file, scratch, bytes)) {
+            close_file(file);
+            return fail("the parameter file is truncated in the values of", name);
+        }
+        if (tt_set_param(index, scratch, (int32_t)bytes) != (int32_t)bytes) {
+            close_file(file);
+            return fail("tt_set_param failed for", name);
+        }
+    }
+    close_file(file);
+    return 0;
+}
+
+/* Writes every trainable parameter (tt_get_param); returns how many, or -1. */
+static int32_t save_params(const char *path)
+{
+    file_t file = open_file(path, 1);
+    if (file == NO_FILE) {
+        return -1;
+    }
+    uint32_t count = 0;
+    for (int32_t index = 0; index < tt_param_count(); ++index) {
+        count += tt_param(index)->trainable ? 1u : 0u;
+    }
+    int ok = write_u32(file, PARAMS_MAGIC) && write_u32(file, FORMAT_VERSION) && write_u32(file, count);
+    for (int32_t index = 0; ok && index < tt_param_count(); ++index) {
+        const tt_param_info *info = tt_param(index);
+        if (!info->trainable) {
+            continue;
+        }
+        const uint32_t length = (uint32_t)strlen(info->name);
+        ok = write_u32(file, length) && write_all(file, info->name, length) &&
+             write_u32(file, (uint32_t)info->dtype) && write_u32(file, (uint32_t)info->rank);
+        for (int32_t axis = 0; ok && axis < info->rank; ++axis) {
+            ok = write_u32(file, (uint32_t)info->shape[axis]);
+        }
+        ok = ok && info->bytes <= (int32_t)sizeof scratch && write_u32(file, (uint32_t)info->bytes) &&
+             tt_get_param(index, scratch, info->bytes) == info->bytes &&
+             write_all(file, scratch, (uint32_t)info->bytes);
+    }
+    if (!close_file(file) || !ok) {
+        return -1;
+    }
+    return (int32_t)count;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dataset_path = "tt_dataset.bin";
+    const char *params_out = "tt_params_out.bin";
+    const char *params_in = "tt_params_in.bin";
+#ifdef TT_ON_BOARD
+    (void)argc;
+    (void)argv;
+#else
+    if (argc > 1) {
+        dataset_path = argv[1];
+    }
+    if (argc > 2) {
+        params_out = argv[2];
+    }
+    if (argc > 3) {
+        params_in = argv[3];
+    }
+#endif
+    tt_init();
+
+    file_t dataset = open_file(dataset_path, 0);
+    if (dataset == NO_FILE) {
+        return fail("cannot open the dataset file", dataset_path);
+    }
+    uint32_t header[5];
+    if (!read_exact(dataset, header, sizeof header)) {
+        close_file(dataset);
+        return fail("the dataset file is truncated (header):", dataset_path);
+    }
+    if (header[0] != DATASET_MAGIC || header[1] != FORMAT_VERSION) {
+        close_file(dataset);
+        return fail("not a version-1 dataset file (magic TTDS):", dataset_path);
+    }
+    const uint32_t count = header[2];
+    const uint32_t flags = header[4];
+    if (header[3] != (uint32_t)IMAGE_BYTES) {
+        close_file(dataset);
+        out_str("tt-error: the dataset's images have ");
+        out_int((int32_t)header[3]);
+        out_str(" bytes; the model takes ");
+        out_int((int32_t)IMAGE_BYTES);
+        out_str("\n");
+        return FAILED;
+    }
+    if ((flags & FLAG_LOAD_PARAMS) != 0u) {
+        const int status = load_params(params_in);
+        if (status != 0) {
+            close_file(dataset);
+            return status;
+        }
+    }
+
+    for (uint32_t sample = 0; sample < count; ++sample) {
+        int32_t label;
+        if (!read_exact(dataset, scratch, IMAGE_BYTES) || !read_exact(dataset, &label, sizeof label)) {
+            close_file(dataset);
+            return fail("the dataset file ends before its count of samples:", dataset_path);
+        }
+        int32_t prediction = -1;
+#ifdef TT_HAS_INFER
+        if (label < 0 || label >= TT_INFER_LOGITS_COUNT) {
+            close_file(dataset);
+            return fail("a label is outside [0, classes) in", dataset_path);
+        }
+        if ((flags & FLAG_NO_INFER) == 0u) {
+            static float logits[TT_INFER_LOGITS_COUNT];
+            tt_infer(scratch, logits);
+            out_str("logits ");
+            out_int((int32_t)sample);
+            prediction = 0;
+            for (int32_t c = 0; c < TT_INFER_LOGITS_COUNT; ++c) {
+                out_str(" ");
+                out_hex(float_bits(logits[c]));
+                if (logits[c] > logits[prediction]) {
+                    prediction = c;
+                }
+            }
+            out_str("\n");
+        }
+#endif
+        out_str("sample ");
+        out_int((int32_t)sample);
+        out_str(" pred ");
+        out_int(prediction);
+#ifdef TT_HAS_TRAIN_STEP
+        if ((flags & FLAG_NO_TRAIN) == 0u) {
+            float loss;
+            tt_train_step(scratch, label, &loss);
+            out_str(" loss ");
+            out_hex(float_bits(loss));
+        }
+#endif
+        out_str("\n");
+    }
+    close_file(dataset);
+
+    const int32_t saved = save_params(params_out);
+    if (saved < 0) {
+        return fail("cannot write the parameter file", params_out);
+    }
+    out_str("saturated ");
+    out_int(tt_saturation_count());
+    out_str("\ndone ");
+    out_int((int32_t)count);
+    out_str(" samples, ");
+    out_int(saved);
+    out_str(" parameters\n");
+    return 0;
+}
+#endif

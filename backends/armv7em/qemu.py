@@ -16,7 +16,9 @@ Where things go when QEMU runs a program:
 - the stack high-water mark: the startup code prints `tt-stack-bytes: N` after
   `main` returns; `run_elf` takes that line out of `stdout`;
 - the exit status: the guest's semihosting `SYS_EXIT_EXTENDED` status is QEMU's
-  exit status.
+  exit status;
+- the guest's files (semihosting `SYS_OPEN`): QEMU opens a relative path in its own
+  working directory, which `run_elf(cwd=...)` sets.
 """
 
 from __future__ import annotations
@@ -167,14 +169,16 @@ def run_elf(
     plugin: Path | None = None,
     count_mode: str = "insn",
     raise_on_fault: bool = True,
+    cwd: Path | str | None = None,
 ) -> QemuResult:
     """Run a board program (linked with tt_add_m7_executable) under QEMU until it exits.
 
     count_mode: "insn" (exact) or "tb" (faster; may overcount a block cut short by an exception).
     Raises ToolMissing, QemuTimeout, QemuError (QEMU failed), and GuestFault when the program
     faulted (unless raise_on_fault is false; its exit code then is 240 + the exception number).
+    cwd: QEMU's working directory, where the guest's semihosting file I/O resolves relative paths.
     """
-    elf = Path(elf)
+    elf = Path(elf).resolve()
     if not elf.is_file():
         raise FileNotFoundError(f"no such program: {elf}")
     qemu = require_program(QEMU)
@@ -182,6 +186,10 @@ def run_elf(
         raise ValueError(f"count_mode must be 'insn' or 'tb', not {count_mode!r}")
     if count_instructions and plugin is None:
         plugin = build_plugin()
+    if plugin is not None:
+        plugin = Path(plugin).resolve()
+    if cwd is not None and not Path(cwd).is_dir():
+        raise FileNotFoundError(f"no such directory for QEMU to run in: {cwd}")
 
     with tempfile.TemporaryDirectory(prefix="tt-qemu-") as scratch:
         guest_output = Path(scratch) / "guest.txt"
@@ -200,7 +208,13 @@ def run_elf(
         started = time.perf_counter()
         try:
             completed = subprocess.run(
-                command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False
+                command,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+                cwd=cwd,
             )
         except subprocess.TimeoutExpired as expired:
             partial = _read_text(guest_output)

@@ -1,11 +1,17 @@
 /*
  * ARM semihosting through BKPT 0xAB (the M-profile trap). Output is buffered
  * per line so that a long report costs few traps, and flushed before exit.
+ * Host files: SYS_OPEN / SYS_READ / SYS_WRITE / SYS_CLOSE (QEMU resolves a
+ * relative path against its own working directory).
  */
 #include "semihosting.h"
 
 enum {
+    SYS_OPEN = 0x01,
+    SYS_CLOSE = 0x02,
     SYS_WRITE0 = 0x04,
+    SYS_WRITE = 0x05,
+    SYS_READ = 0x06,
     SYS_EXIT_EXTENDED = 0x20,
     ADP_STOPPED_APPLICATION_EXIT = 0x20026,
 };
@@ -131,6 +137,42 @@ void tt_print_float(float value, int decimals)
 int tt_output_at_line_start(void)
 {
     return at_line_start;
+}
+
+int32_t tt_file_open(const char *path, int32_t mode)
+{
+    uint32_t length = 0u;
+    while (path[length] != '\0') {
+        ++length;
+    }
+    const uint32_t block[3] = {(uint32_t)(uintptr_t)path, (uint32_t)mode, length};
+    return semihost_call(SYS_OPEN, block); /* a handle, or -1 */
+}
+
+int32_t tt_file_read(int32_t handle, void *buffer, uint32_t bytes)
+{
+    const uint32_t block[3] = {(uint32_t)handle, (uint32_t)(uintptr_t)buffer, bytes};
+    const int32_t unread = semihost_call(SYS_READ, block); /* bytes not read, or -1 */
+    if (unread < 0 || (uint32_t)unread > bytes) {
+        return -1;
+    }
+    return (int32_t)(bytes - (uint32_t)unread);
+}
+
+int32_t tt_file_write(int32_t handle, const void *buffer, uint32_t bytes)
+{
+    const uint32_t block[3] = {(uint32_t)handle, (uint32_t)(uintptr_t)buffer, bytes};
+    const int32_t unwritten = semihost_call(SYS_WRITE, block); /* bytes not written */
+    if (unwritten < 0 || (uint32_t)unwritten > bytes) {
+        return -1;
+    }
+    return (int32_t)(bytes - (uint32_t)unwritten);
+}
+
+int32_t tt_file_close(int32_t handle)
+{
+    const uint32_t block[1] = {(uint32_t)handle};
+    return semihost_call(SYS_CLOSE, block);
 }
 
 void tt_exit(int status)

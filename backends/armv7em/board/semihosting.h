@@ -1,6 +1,7 @@
 /*
  * Minimal ARM semihosting for the Cortex-M7 board support: text output to the
- * host's stdout and a program exit with a status, without newlib's stdio.
+ * host's stdout, host files, and a program exit with a status, without newlib's
+ * stdio.
  * Under QEMU this needs `-semihosting-config enable=on,target=native`; on a
  * real board it needs an attached debugger (without one BKPT hard-faults).
  */
@@ -26,6 +27,18 @@ void tt_print_hex(uint32_t value); /* 0x%08x */
 /* A float as a decimal with `decimals` places, for people to read (the last digit
  * may be off by one; print the bits with tt_print_hex for exact comparisons). */
 void tt_print_float(float value, int decimals);
+
+/* Host files (SYS_OPEN, SYS_READ, SYS_WRITE, SYS_CLOSE). QEMU opens a relative
+ * path in its own working directory. Modes are ISO C fopen modes by number. */
+#define TT_FILE_READ 1  /* "rb" */
+#define TT_FILE_WRITE 5 /* "wb": created or truncated */
+/* A handle, or -1 when the file cannot be opened. */
+int32_t tt_file_open(const char *path, int32_t mode);
+/* The bytes transferred (fewer than asked at the end of the file), or -1 on an error. */
+int32_t tt_file_read(int32_t handle, void *buffer, uint32_t bytes);
+int32_t tt_file_write(int32_t handle, const void *buffer, uint32_t bytes);
+/* 0, or -1 on an error. */
+int32_t tt_file_close(int32_t handle);
 
 /* Ends the program: the host process (QEMU) exits with `status` & 0xff. */
 void tt_exit(int status) __attribute__((noreturn));

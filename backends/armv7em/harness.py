@@ -1,0 +1,351 @@
+"""Train a generated model on a list of samples: on the Cortex-M7 under QEMU, or on the host.
+
+    write_project(module, "out"); build_project("out", "cortex-m7"); build_project("out", "host")
+    run = train_on_board("out", images, labels)                      # model_m7_train.elf under QEMU
+    run.predictions, run.losses, run.params["head.weight"], run.instructions, run.stack_bytes
+    again = train_on_board("out", more_images, more_labels, initial_params=run.params)
+    host = train_on_board("out", images, labels, target="host")      # the same C on the host
+
+The program is the project's dataset program (driver.c built with TT_DATASET=1:
+`model_m7_train.elf`, `model_host_train`). For each sample it runs `tt_infer` (the
+prediction is the first largest logit: numpy's argmax) and then `tt_train_step` (the loss
+is the loss before the update), and at the end it writes every trainable parameter.
+
+How the data gets in and out: the harness writes the samples (and the initial parameters,
+if any) into a fresh working directory, and runs QEMU there; the guest opens the files
+through semihosting (SYS_OPEN/SYS_READ/SYS_WRITE; QEMU resolves the guest's relative
+paths against its own working directory), prints one line per sample on the semihosting
+console, and writes the trained parameters into the same directory. The file formats
+(little-endian) are documented in driver.c and implemented here by write_dataset,
+write_params and read_params:
+
+    tt_dataset.bin     "TTDS", u32 version 1, u32 count, u32 image_bytes, u32 flags,
+                       then count x (image_bytes int8, int32 label)
+    tt_params_*.bin    "TTPW", u32 version 1, u32 count, then count x (u32 name_length,
+                       name, u32 dtype (0 int8, 1 int32, 2 float32), u32 rank,
+                       rank x u32 shape, u32 bytes, values)
+
+Errors: the program's own complaints (a missing or malformed file, a wrong image size,
+a label out of range, a parameter the model lacks) raise ProgramError with its message;
+a HardFault or another fault raises qemu.GuestFault (the board's fault report, and the
+sample it happened in); a run past `timeout` raises TrainingTimeout; a missing program
+raises FileNotFoundError (with the build_project call that makes it); missing QEMU raises
+qemu.ToolMissing.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.armv7em.project import TRAIN_PROGRAMS, default_build_dir
+
+DATASET_FILE = "tt_dataset.bin"
+PARAMS_OUT_FILE = "tt_params_out.bin"
+PARAMS_IN_FILE = "tt_params_in.bin"
+DATASET_MAGIC = b"TTDS"
+PARAMS_MAGIC = b"TTPW"
+FORMAT_VERSION = 1
+FLAG_LOAD_PARAMS = 1
+FLAG_NO_TRAIN = 2
+FLAG_NO_INFER = 4
+DTYPE_CODES = {np.dtype(np.int8): 0, np.dtype(np.int32): 1, np.dtype(np.float32): 2}
+CODE_DTYPES = {code: dtype for dtype, code in DTYPE_CODES.items()}
+
+GuestFault = qemu.GuestFault  # re-exported: what a fault on the board raises
+
+
+class HarnessError(RuntimeError):
+    """The dataset program did not run to its end."""
+
+
+class ProgramError(HarnessError):
+    """The dataset program reported an error (`tt-error: ...`) and exited with a failure status."""
+
+    def __init__(self, message: str, stdout: str, exit_code: int):
+        super().__init__(message)
+        self.stdout = stdout
+        self.exit_code = exit_code
+
+
+class TrainingTimeout(qemu.QemuTimeout, HarnessError):
+    """The program did not finish within the time limit (on the board or on the host)."""
+
+
+@dataclass
+class TrainingRun:
+    target: str  # "cortex-m7" or "host"
+    program: Path
+    predictions: np.ndarray  # int64 [N]: argmax of the logits before each sample's step (-1: no inference)
+    losses: np.ndarray | None  # float32 [N]: each step's loss (None: no training)
+    logits: np.ndarray | None  # float32 [N, classes] (None: no inference)
+    params: dict[str, np.ndarray]  # every trainable parameter after the last step
+    saturated: int  # tt_saturation_count(): int8/int32 values clamped in the updates
+    instructions: int | None  # guest instructions, reset to exit (board, when counted)
+    stack_bytes: int | None  # stack high-water mark (board)
+    stack_reserved: int | None  # the stack region's usable size (board)
+    wall_seconds: float
+    stdout: str = field(repr=False)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_dataset(path: Path | str, images, labels, *, flags: int = 0) -> int:
+    """Writes the samples; returns the bytes of one image. Images: int8 arrays of one size."""
+    images = [np.asarray(image) for image in images]
+    labels = [int(label) for label in np.asarray(labels).reshape(-1)]
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    if not images:
+        raise ValueError("no samples")
+    for index, image in enumerate(images):
+        if image.dtype != np.int8:
+            raise ValueError(f"image {index} is {image.dtype}; the program takes int8 images")
+        if image.size != images[0].size:
+            raise ValueError(f"image {index} has {image.size} values, image 0 has {images[0].size}")
+    if any(not -(2**31) <= label < 2**31 for label in labels):
+        raise ValueError("a label does not fit an int32")
+    image_bytes = images[0].size
+    with open(path, "wb") as file:
+        file.write(DATASET_MAGIC + struct.pack("<4I", FORMAT_VERSION, len(images), image_bytes, flags))
+        for image, label in zip(images, labels):
+            file.write(np.ascontiguousarray(image).tobytes())
+            file.write(struct.pack("<i", label))
+    return image_bytes
+
+
+def write_params(path: Path | str, params: Mapping[str, np.ndarray]) -> None:
+    """Writes parameters (int8, int32 or float32 arrays, by name) in the program's format."""
+    with open(path, "wb") as file:
+        file.write(PARAMS_MAGIC + struct.pack("<2I", FORMAT_VERSION, len(params)))
+        for name, value in params.items():
+            value = np.asarray(value)
+            if value.dtype not in DTYPE_CODES:
+                raise ValueError(f"parameter {name}: {value.dtype} is not int8, int32 or float32")
+            if value.ndim > 4:
+                raise ValueError(f"parameter {name}: rank {value.ndim} > 4")
+            encoded = name.encode()
+            if len(encoded) > 255:
+                raise ValueError(f"parameter name over 255 bytes: {name}")
+            file.write(struct.pack("<I", len(encoded)) + encoded)
+            file.write(struct.pack(f"<{2 + value.ndim}I", DTYPE_CODES[value.dtype], value.ndim, *value.shape))
+            data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False).tobytes()
+            file.write(struct.pack("<I", len(data)) + data)
+
+
+def read_params(path: Path | str) -> dict[str, np.ndarray]:
+    """Reads a parameter file (tt_params_out.bin): name -> array with the model's shape and dtype."""
+    data = Path(path).read_bytes()
+    if len(data) < 12 or data[:4] != PARAMS_MAGIC:
+        raise HarnessError(f"{path} is not a parameter file (no TTPW header)")
+    version, count = struct.unpack_from("<2I", data, 4)
+    if version != FORMAT_VERSION:
+        raise HarnessError(f"{path}: parameter file version {version}, expected {FORMAT_VERSION}")
+    offset, params = 12, {}
+    try:
+        for _ in range(count):
+            (length,) = struct.unpack_from("<I", data, offset)
+            name = data[offset + 4 : offset + 4 + length].decode()
+            offset += 4 + length
+            code, rank = struct.unpack_from("<2I", data, offset)
+            shape = struct.unpack_from(f"<{rank}I", data, offset + 8)
+            (size,) = struct.unpack_from("<I", data, offset + 8 + 4 * rank)
+            offset += 12 + 4 * rank
+            dtype = CODE_DTYPES[code].newbyteorder("<")
+            values = np.frombuffer(data, dtype=dtype, count=size // dtype.itemsize, offset=offset)
+            params[name] = values.astype(CODE_DTYPES[code]).reshape(shape)
+            offset += size
+    except (struct.error, KeyError, ValueError) as error:
+        raise HarnessError(f"{path}: malformed parameter file ({error})") from None
+    if offset != len(data):
+        raise HarnessError(f"{path}: {len(data) - offset} bytes after the last parameter")
+    return params
+
+
+# --------------------------------------------------------------------------- running
+
+
+def find_program(program: Path | str, target: str | None = None, toolchain: str = "gcc") -> tuple[Path, str]:
+    """The dataset program and its target: `program` is the executable itself (`.elf`: the
+    board), or a project directory whose default build directory holds it."""
+    path = Path(program)
+    if path.is_dir():
+        target = target or "cortex-m7"
+        if target not in TRAIN_PROGRAMS:
+            raise ValueError(f"unknown target {target!r} (expected one of {', '.join(TRAIN_PROGRAMS)})")
+        executable = default_build_dir(path, target, toolchain) / TRAIN_PROGRAMS[target]
+        if not executable.is_file():
+            raise FileNotFoundError(
+                f"no dataset program {executable}: build it with "
+                f"build_project({str(path)!r}, {target!r}, toolchain={toolchain!r})"
+            )
+        return executable, target
+    if not path.is_file():
+        raise FileNotFoundError(f"no such program or project directory: {path}")
+    inferred = "cortex-m7" if path.suffix == ".elf" else "host"
+    if target is not None and target != inferred:
+        raise ValueError(f"{path.name} is a {inferred} program, not {target}")
+    return path.resolve(), inferred
+
+
+def train_on_board(
+    program: Path | str,
+    images: Sequence[np.ndarray] | np.ndarray,
+    labels: Sequence[int] | np.ndarray,
+    *,
+    initial_params: Mapping[str, np.ndarray] | Path | str | None = None,
+    target: str | None = None,
+    toolchain: str = "gcc",
+    train: bool = True,
+    infer: bool = True,
+    timeout: float = 300.0,
+    count_instructions: bool = True,
+    workdir: Path | str | None = None,
+) -> TrainingRun:
+    """Runs the dataset program on the samples (in order, one step each) and returns what it did.
+
+    program: a project directory (with target "cortex-m7" (default) or "host", and the
+    toolchain whose build to use) or the program file itself. initial_params: parameters
+    (by name, e.g. a previous run's `params`) or a parameter file, set with tt_set_param
+    before the first sample; otherwise the compiled values. train / infer: run the
+    training steps / the inferences. workdir: where the files go (default: a temporary
+    directory, removed afterwards).
+    """
+    executable, target = find_program(program, target, toolchain)
+    if isinstance(initial_params, (str, Path)) and not Path(initial_params).is_file():
+        raise FileNotFoundError(f"no such parameter file: {initial_params}")
+    if not (train or infer):
+        raise ValueError("nothing to run: train and infer are both false")
+    flags = (0 if train else FLAG_NO_TRAIN) | (0 if infer else FLAG_NO_INFER)
+    if initial_params is not None:
+        flags |= FLAG_LOAD_PARAMS
+
+    with tempfile.TemporaryDirectory(prefix="tt-harness-") as scratch:
+        directory = Path(workdir) if workdir is not None else Path(scratch)
+        directory.mkdir(parents=True, exist_ok=True)
+        write_dataset(directory / DATASET_FILE, images, labels, flags=flags)
+        if isinstance(initial_params, (str, Path)):
+            (directory / PARAMS_IN_FILE).write_bytes(Path(initial_params).read_bytes())
+        elif initial_params is not None:
+            write_params(directory / PARAMS_IN_FILE, initial_params)
+        (directory / PARAMS_OUT_FILE).unlink(missing_ok=True)
+        result = run_program(executable, directory, target=target, timeout=timeout, count_instructions=count_instructions)
+        predictions, losses, logits, saturated = parse_output(result.stdout, len(np.asarray(labels).reshape(-1)))
+        params = read_params(directory / PARAMS_OUT_FILE)
+    return TrainingRun(
+        target=target,
+        program=executable,
+        predictions=predictions,
+        losses=losses if train else None,
+        logits=logits if infer else None,
+        params=params,
+        saturated=saturated,
+        instructions=result.instructions,
+        stack_bytes=result.stack_bytes,
+        stack_reserved=result.stack_reserved,
+        wall_seconds=result.wall_seconds,
+        stdout=result.stdout,
+    )
+
+
+def run_program(
+    program: Path | str,
+    directory: Path | str,
+    *,
+    target: str | None = None,
+    timeout: float = 300.0,
+    count_instructions: bool = True,
+) -> qemu.QemuResult:
+    """Runs a dataset program in `directory` (its files must be there) until it exits;
+    raises ProgramError, GuestFault, TrainingTimeout or HarnessError unless it ended well."""
+    executable, target = find_program(program, target)
+    directory = Path(directory).resolve()
+    if target == "cortex-m7":
+        try:
+            result = qemu.run_elf(executable, cwd=directory, timeout=timeout, count_instructions=count_instructions)
+        except qemu.QemuTimeout as expired:
+            partial = str(expired).partition("its output so far:\n")[2]
+            raise TrainingTimeout(
+                f"{executable.name} did not exit within {timeout:g} s under QEMU [{_progress(partial)}]; "
+                f"the end of its output:\n{partial[-600:]}"
+            ) from expired
+        except qemu.GuestFault as fault:
+            raise qemu.GuestFault(f"{fault} [{_progress(fault.result.stdout)}]", fault.result) from fault
+    else:
+        started = time.perf_counter()
+        try:
+            completed = subprocess.run(
+                [str(executable)], cwd=directory, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                timeout=timeout, check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired as expired:
+            partial = expired.stdout or ""
+            partial = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
+            raise TrainingTimeout(
+                f"{executable.name} did not exit within {timeout:g} s [{_progress(partial)}]"
+            ) from expired
+        if completed.returncode < 0:
+            name = signal.Signals(-completed.returncode).name
+            raise HarnessError(
+                f"{executable.name} was killed by {name} [{_progress(completed.stdout)}]\n{completed.stderr[-2000:]}"
+            )
+        result = qemu.QemuResult(
+            completed.returncode, completed.stdout, None, None, None, time.perf_counter() - started
+        )
+    if result.exit_code != 0:
+        errors = re.findall(r"^tt-error: (.*)$", result.stdout, re.MULTILINE)
+        if errors:
+            raise ProgramError(f"{executable.name}: {errors[-1]}", result.stdout, result.exit_code)
+        raise HarnessError(f"{executable.name} exited with status {result.exit_code}:\n{result.stdout[-2000:]}")
+    return result
+
+
+_SAMPLE_LINE = re.compile(r"^sample (\d+) pred (-?\d+)(?: loss 0x([0-9a-f]{8}))?$")
+_LOGITS_LINE = re.compile(r"^logits (\d+)((?: 0x[0-9a-f]{8})+)$")
+
+
+def parse_output(stdout: str, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:
+    """predictions [count], losses [count] (NaN where not trained), logits [count, classes]
+    or None, and the saturation count, from the program's lines."""
+    predictions = np.full(count, -1, dtype=np.int64)
+    losses = np.full(count, np.nan, dtype=np.float32)
+    logits: dict[int, np.ndarray] = {}
+    seen, saturated, done = set(), None, False
+    for line in stdout.splitlines():
+        if match := _SAMPLE_LINE.match(line):
+            index = int(match.group(1))
+            if not 0 <= index < count:
+                raise HarnessError(f"unexpected sample index in {line!r}")
+            seen.add(index)
+            predictions[index] = int(match.group(2))
+            if match.group(3) is not None:
+                losses[index] = np.array([int(match.group(3), 16)], dtype=np.uint32).view(np.float32)[0]
+        elif match := _LOGITS_LINE.match(line):
+            bits = [int(word, 16) for word in match.group(2).split()]
+            logits[int(match.group(1))] = np.array(bits, dtype=np.uint32).view(np.float32)
+        elif line.startswith("saturated "):
+            saturated = int(line.split()[1])
+        elif line.startswith("done "):
+            done = int(line.split()[1]) == count
+    if not done or saturated is None or len(seen) != count:
+        raise HarnessError(f"the program's output is incomplete ({len(seen)} of {count} samples):\n{stdout[-2000:]}")
+    stacked = np.stack([logits[i] for i in range(count)]) if len(logits) == count else None
+    return predictions, losses, stacked, saturated
+
+
+def _progress(stdout: str) -> str:
+    samples = re.findall(r"^sample (\d+) ", stdout, re.MULTILINE)
+    if not samples:
+        return "before the end of the first sample"
+    return f"after {int(samples[-1]) + 1} samples"
