@@ -1,4 +1,4 @@
-"""`convert-qtrain-to-mem{function=train_step alignment=4}`: every tensor gets a buffer.
+"""`convert-qtrain-to-mem{function=train_step alignment=4 shift-in-place=true}`: every tensor gets a buffer.
 
 Input invariant: `@function` (default `train_step`) is a straight-line `qtrain`
 function on tensors with no `mem` ops yet, e.g. after `qtrain-training` and
@@ -32,6 +32,14 @@ their operand's bytes (same data, new shape). Parameters are not buffers: frozen
 ones stay in flash, trainable ones (only their trained channels) live in SRAM
 outside the arena, and `qtrain.sgd_update` writes them in place; see
 `trainable_sram_bytes`.
+
+Channel-shifted in place (`shift-in-place=true`, the default): a depthwise conv, or
+the input gradient of one, whose input dies at it and whose output channels are no
+larger than its input channels writes its output one channel below the input in the
+same buffer (which grows at the front by one output channel). The kernels finish
+output channel c before reading input channel c + 1, so channel c only overwrites
+input channels already read. Tensors then sit at byte offsets inside their buffer
+(`mem.load %b[offset]`).
 """
 
 from __future__ import annotations
@@ -244,7 +252,7 @@ class ConvertQtrainToMemPass(ModulePass):
 
     function: str = "train_step"
     alignment: int = 4
-    shift_in_place: bool = False
+    shift_in_place: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if not mem.is_power_of_two(self.alignment):

@@ -67,6 +67,7 @@ from xdsl.ir import Attribute, BlockArgument, Operation, SSAValue
 from xdsl.utils.target import Target
 
 from tiny_training.dialects import mem, qtrain
+from tiny_training.passes.convert_qtrain_to_mem import channel_streamed
 
 HEADER_NAME = "model.h"
 HEADER_MARKER = "// ---- model.h ----"
@@ -309,6 +310,12 @@ class _Buffer:
     size: int
 
 
+def _tensor_bytes(value: SSAValue) -> int:
+    size = mem.tensor_storage_bytes(value.type)
+    assert size is not None, f"{value.type} has no storage size (the verifier rejects this)"
+    return size
+
+
 @dataclass
 class _FunctionPrinter:
     model: _ModelPrinter
@@ -335,6 +342,16 @@ class _FunctionPrinter:
             raise CodegenError(f"c target: {self.where(op)}: buffer of an unknown arena {owner.arena}")
         return _Buffer(owner.offset_bytes, owner.buffer_type.size_bytes)
 
+    def loaded(self, load: mem.LoadOp, op: Operation) -> _Buffer:
+        """The arena bytes of a loaded tensor: its buffer's, from the load's offset."""
+        view = self.buffer_of(load.buffer, op)
+        return _Buffer(view.offset + load.offset_bytes, _tensor_bytes(load.result))
+
+    def stored(self, store: mem.StoreOp) -> _Buffer:
+        """The arena bytes a `mem.store` writes: its buffer's, from the store's offset."""
+        view = self.buffer_of(store.buffer, store)
+        return _Buffer(view.offset + store.offset_bytes, _tensor_bytes(store.value))
+
     def arena_pointer(self, buffer: _Buffer, value: SSAValue) -> str:
         return f"{ARENA_MACROS[element_kind(tensor_of(value).element_type)]}({buffer.offset})"
 
@@ -342,7 +359,7 @@ class _FunctionPrinter:
         """The arena bytes an operand reads: a loaded tensor's, or a buffer operand's (scratch)."""
         owner = value.owner
         if isinstance(owner, mem.LoadOp):
-            return self.buffer_of(owner.buffer, op)
+            return self.loaded(owner, op)
         if isinstance(owner, mem.ViewOp):
             return self.buffer_of(value, op)
         return None
@@ -351,7 +368,7 @@ class _FunctionPrinter:
         """The C expression of an operand: an arena pointer or a parameter array."""
         owner = value.owner
         if isinstance(owner, mem.LoadOp):
-            return self.arena_pointer(self.buffer_of(owner.buffer, op), value)
+            return self.arena_pointer(self.loaded(owner, op), value)
         if isinstance(owner, qtrain.GetParamOp):
             param = self.model.param(owner.param.string_value())
             if param.is_split:
@@ -377,7 +394,7 @@ class _FunctionPrinter:
 
     def result_buffers(self, value: SSAValue) -> list[_Buffer]:
         """The buffers a result is stored into (the first one is where the kernel writes it)."""
-        return [self.buffer_of(store.buffer, store) for store in self.stores_of(value)]
+        return [self.stored(store) for store in self.stores_of(value)]
 
     def split_param(self, value: SSAValue) -> CParam | None:
         """The parameter a weight operand reads, when it is stored split."""
@@ -423,6 +440,8 @@ class _FunctionPrinter:
                     continue
                 if out.offset == source.offset and (i, j) in in_place:
                     continue
+                if self.channel_shifted(op, i, j, source, out):
+                    continue
                 raise CodegenError(
                     f"c target: {self.where(op)}: result {j} (arena bytes {out.offset}..{out.offset + out.size}) "
                     f"overlaps operand {i} ({source.offset}..{source.offset + source.size}) and the kernel cannot "
@@ -431,6 +450,19 @@ class _FunctionPrinter:
             for k, other in outputs:
                 if k > j and _overlap(out, other):
                     raise CodegenError(f"c target: {self.where(op)}: results {j} and {k} overlap in the arena")
+
+    @staticmethod
+    def channel_shifted(op: Operation, i: int, j: int, source: _Buffer, out: _Buffer) -> bool:
+        """A depthwise conv (or its input gradient) may write its output one channel (or
+        more) below its input in the same bytes: the kernel finishes output channel c
+        before it reads input channel c + 1 (tt_kernels.h, "Channel order"), so channel c
+        only overwrites input channels already read (convert-qtrain-to-mem's shift-in-place)."""
+        streamed = channel_streamed(op)
+        if streamed is None or op.operands[i] is not streamed[0] or op.results[j] is not streamed[1]:
+            return False
+        channels = streamed[0].type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        in_channel, out_channel = source.size // channels, out.size // channels
+        return out_channel <= in_channel and out.offset + out_channel <= source.offset
 
     def check_stores_follow(self, op: Operation) -> None:
         """The kernel writes the result buffers when it runs, so their stores must come
@@ -736,7 +768,7 @@ class _FunctionPrinter:
 
     def print_store(self, op: mem.StoreOp) -> None:
         value = op.value
-        target = self.buffer_of(op.buffer, op)
+        target = self.stored(op)
         if isinstance(value, BlockArgument) and value.owner is self.function.body.block:
             name = self.arg_names[value.index]
             source = f"&{name}" if self.model.by_value(value) else name
@@ -744,14 +776,14 @@ class _FunctionPrinter:
             return
         owner = value.owner
         if isinstance(owner, mem.LoadOp):  # a copy from buffer to buffer
-            source = self.buffer_of(owner.buffer, op)
+            source = self.loaded(owner, op)
         elif isinstance(value, BlockArgument):
             raise CodegenError(f"c target: {self.where(op)}: stores an argument of another block")
         else:
             stores = self.stores_of(value)
             if stores[0] is op:
                 return  # the producer writes this buffer directly
-            source = self.buffer_of(stores[0].buffer, stores[0])  # a second copy of a result
+            source = self.stored(stores[0])  # a second copy of a result
         if source.offset != target.offset:
             self.emit(f"memmove(TT_U8({target.offset}), TT_U8({source.offset}), {target.size}); /* copy */")
 
@@ -804,7 +836,7 @@ class _FunctionPrinter:
             owner = value.owner
             if not isinstance(owner, mem.LoadOp):
                 raise CodegenError(f"c target: {self.where(op)}: returned value {index} is not loaded from a buffer")
-            buffer = self.buffer_of(owner.buffer, op)
+            buffer = self.loaded(owner, op)
             name = self.result_names[index]
             self.emit(f"memcpy({name}, TT_U8({buffer.offset}), {buffer.size}); /* result {name}: {type_text(value)} */")
 
