@@ -6,8 +6,8 @@ programs run under QEMU with the project's instruction-counting TCG plugin:
 start-up only, + one inference, + one inference and one training step. Columns:
 
   arena      the planned arena (bytes)
-  static     .data + .bss of the ELF: arena, trainable parameters (partially trained
-             weights are still kept whole in SRAM, see the closing note), runtime state
+  static     .data + .bss of the ELF: arena, trainable parameters (only the trained
+             channels of partially trained weights), runtime state
   stack      stack high-water mark of the training program (stack painting)
   SRAM       static + stack
   flash      .text + .rodata + .data of the ELF

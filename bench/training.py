@@ -4,7 +4,8 @@ training step on the reference interpreter. "live peak" is the largest number of
 of activations, gradients and masks alive at one step in the pass order (no operator
 reordering or in-place reuse yet: the lower bound the memory planner starts from);
 "reordered" is the same after `qtrain-reorder-updates`; "+trainable" adds to it the
-trainable parameters kept in SRAM (whole tensors, even when only some channels train).
+trainable parameters kept in SRAM (only the trained channels, as the generated C stores
+them). `bench/memory.py` has the planned arenas.
 
     .venv/bin/python bench/training.py
 
@@ -65,7 +66,7 @@ def main() -> None:
                 f"{model:<16}{scheme:<22}{len(updates):>16}{trainable:>16,}"
                 f"{sum(isinstance(o, qtrain.SliceChannelsOp) for o in ops):>13}"
                 f"{sum(isinstance(o, BACKWARD_OPS) for o in ops):>8}{live.peak_bytes:>12,}{reordered.peak_bytes:>12,}"
-                f"{reordered.total_bytes:>13,}{build_seconds:>8.2f}{step_seconds:>7.2f}"
+                f"{reordered.peak_bytes + trainable:>13,}{build_seconds:>8.2f}{step_seconds:>7.2f}"
             )
 
 
