@@ -10,6 +10,31 @@
 
 #include <math.h>
 
+/*
+ * TT_NAIVE_KERNELS: when defined, every kernel takes its plain reference loops
+ * (no fast paths), for measuring what the fast paths save. Both builds give
+ * the same results bit for bit: the fast paths keep each sum's order.
+ *
+ * tt_mac(acc, a, b) = acc + a * b with two roundings (the product, then the
+ * sum), as the C expression under -ffp-contract=off. On an FPU with VMLA (the
+ * Cortex-M7's FPv5) it is one VMLA.F32, which is the chained, not the fused,
+ * multiply-accumulate: the ARM ARM defines it as FPAdd(Vd, FPMul(Vn, Vm)),
+ * each rounded, so the result is the same bits (VFMA would be the fused one).
+ */
+#if !defined(TT_NAIVE_KERNELS) && defined(__arm__) && defined(__ARM_FP) && ((__ARM_FP & 4) != 0) && \
+    !defined(__SOFTFP__)
+static inline float tt_mac(float acc, float a, float b)
+{
+    __asm__("vmla.f32 %0, %1, %2" : "+t"(acc) : "t"(a), "t"(b));
+    return acc;
+}
+#else
+static inline float tt_mac(float acc, float a, float b)
+{
+    return acc + a * b;
+}
+#endif
+
 static int32_t max_i32(int32_t a, int32_t b)
 {
     return a > b ? a : b;
@@ -217,6 +242,103 @@ void tt_scale_channels_f32(const float *input, const float *factors, float *outp
 
 /* ------------------------------------------------------------------ conv2d gradients */
 
+#ifndef TT_NAIVE_KERNELS
+/* 1x1 kernel, stride 1, no padding: dx[n, c, p] = sum over the group's output
+ * channels o (increasing) of dy[n, o, p] * w[o, c], the order of the general
+ * loop. Blocks of 2 input channels x 8 pixels share each dy load and each
+ * converted weight across the block; every element still sums in increasing o. */
+static void grad_input_pointwise(const float *grad_output, const int8_t *weight, float *grad_input,
+                                 int32_t batch, int32_t in_channels, int32_t pixels,
+                                 int32_t out_channels, int32_t groups)
+{
+    const int32_t group_in = in_channels / groups;
+    const int32_t group_out = out_channels / groups;
+    for (int32_t n = 0; n < batch; ++n) {
+        for (int32_t g = 0; g < groups; ++g) {
+            const float *dy = grad_output + (n * out_channels + g * group_out) * pixels;
+            const int8_t *w_group = weight + g * group_out * group_in;
+            float *dx_group = grad_input + (n * in_channels + g * group_in) * pixels;
+            int32_t c = 0;
+            for (; c + 2 <= group_in; c += 2) {
+                const int8_t *w_c = w_group + c;
+                float *dx0 = dx_group + c * pixels;
+                float *dx1 = dx0 + pixels;
+                int32_t p = 0;
+                for (; p + 8 <= pixels; p += 8) {
+                    float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f, a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
+                    float b0 = 0.0f, b1 = 0.0f, b2 = 0.0f, b3 = 0.0f, b4 = 0.0f, b5 = 0.0f, b6 = 0.0f, b7 = 0.0f;
+                    const float *d = dy + p;
+                    const int8_t *w = w_c;
+                    for (int32_t o = 0; o < group_out; ++o) {
+                        const float u = (float)w[0];
+                        const float v = (float)w[1];
+                        const float d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3];
+                        const float d4 = d[4], d5 = d[5], d6 = d[6], d7 = d[7];
+                        a0 = tt_mac(a0, d0, u); b0 = tt_mac(b0, d0, v);
+                        a1 = tt_mac(a1, d1, u); b1 = tt_mac(b1, d1, v);
+                        a2 = tt_mac(a2, d2, u); b2 = tt_mac(b2, d2, v);
+                        a3 = tt_mac(a3, d3, u); b3 = tt_mac(b3, d3, v);
+                        a4 = tt_mac(a4, d4, u); b4 = tt_mac(b4, d4, v);
+                        a5 = tt_mac(a5, d5, u); b5 = tt_mac(b5, d5, v);
+                        a6 = tt_mac(a6, d6, u); b6 = tt_mac(b6, d6, v);
+                        a7 = tt_mac(a7, d7, u); b7 = tt_mac(b7, d7, v);
+                        d += pixels;
+                        w += group_in;
+                    }
+                    dx0[p + 0] = a0; dx0[p + 1] = a1; dx0[p + 2] = a2; dx0[p + 3] = a3;
+                    dx0[p + 4] = a4; dx0[p + 5] = a5; dx0[p + 6] = a6; dx0[p + 7] = a7;
+                    dx1[p + 0] = b0; dx1[p + 1] = b1; dx1[p + 2] = b2; dx1[p + 3] = b3;
+                    dx1[p + 4] = b4; dx1[p + 5] = b5; dx1[p + 6] = b6; dx1[p + 7] = b7;
+                }
+                for (; p < pixels; ++p) {
+                    float a = 0.0f, b = 0.0f;
+                    const float *d = dy + p;
+                    const int8_t *w = w_c;
+                    for (int32_t o = 0; o < group_out; ++o) {
+                        a = tt_mac(a, *d, (float)w[0]);
+                        b = tt_mac(b, *d, (float)w[1]);
+                        d += pixels;
+                        w += group_in;
+                    }
+                    dx0[p] = a;
+                    dx1[p] = b;
+                }
+            }
+            for (; c < group_in; ++c) {
+                float *dx0 = dx_group + c * pixels;
+                int32_t p = 0;
+                for (; p + 4 <= pixels; p += 4) {
+                    float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+                    const float *d = dy + p;
+                    const int8_t *w = w_group + c;
+                    for (int32_t o = 0; o < group_out; ++o) {
+                        const float u = (float)*w;
+                        a0 = tt_mac(a0, d[0], u);
+                        a1 = tt_mac(a1, d[1], u);
+                        a2 = tt_mac(a2, d[2], u);
+                        a3 = tt_mac(a3, d[3], u);
+                        d += pixels;
+                        w += group_in;
+                    }
+                    dx0[p + 0] = a0; dx0[p + 1] = a1; dx0[p + 2] = a2; dx0[p + 3] = a3;
+                }
+                for (; p < pixels; ++p) {
+                    float a = 0.0f;
+                    const float *d = dy + p;
+                    const int8_t *w = w_group + c;
+                    for (int32_t o = 0; o < group_out; ++o) {
+                        a = tt_mac(a, *d, (float)*w);
+                        d += pixels;
+                        w += group_in;
+                    }
+                    dx0[p] = a;
+                }
+            }
+        }
+    }
+}
+#endif
+
 void tt_conv2d_grad_input_f32(const float *grad_output, const int8_t *weight, float *grad_input,
                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
@@ -230,6 +352,15 @@ void tt_conv2d_grad_input_f32(const float *grad_output, const int8_t *weight, fl
     const int32_t group_out = out_channels / groups;
     const int32_t taps = kernel_h * kernel_w;
     const int32_t out_plane = out_h * out_w;
+
+#ifndef TT_NAIVE_KERNELS
+    if (kernel_h == 1 && kernel_w == 1 && stride_h == 1 && stride_w == 1 &&
+        pad_top == 0 && pad_left == 0 && pad_bottom == 0 && pad_right == 0) {
+        grad_input_pointwise(grad_output, weight, grad_input, batch, in_channels, in_h * in_w,
+                             out_channels, groups);
+        return;
+    }
+#endif
 
     /* Gather form: each dx element is written once, from the outputs whose
      * window covers it. Padded row py = iy + pad_top meets tap kh at output row

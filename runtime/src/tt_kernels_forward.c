@@ -9,6 +9,55 @@
 #include <math.h>
 #include <string.h>
 
+/*
+ * TT_NAIVE_KERNELS: when defined, the kernels take their plain reference loops
+ * (no pointwise or interior fast paths, the out-of-line requantization of
+ * tt_quant.c), for measuring what the fast paths save. Both builds give the
+ * same results bit for bit.
+ */
+#if defined(__GNUC__)
+#define TT_ALWAYS_INLINE inline __attribute__((always_inline))
+#define TT_NOINLINE __attribute__((noinline))
+#else
+#define TT_ALWAYS_INLINE inline
+#define TT_NOINLINE
+#endif
+
+#ifdef TT_NAIVE_KERNELS
+#define requantize_s8 tt_requantize
+#define sat_add tt_saturating_add_i32
+#else
+/* tt_saturating_add_i32 (tt_quant.c) inlined: QADD with the DSP extension. */
+static TT_ALWAYS_INLINE int32_t sat_add(int32_t a, int32_t b)
+{
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    int32_t sum;
+    __asm__("qadd %0, %1, %2" : "=r"(sum) : "r"(a), "r"(b));
+    return sum;
+#else
+    const int64_t sum = (int64_t)a + (int64_t)b;
+    return sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : (int32_t)sum;
+#endif
+}
+
+/* tt_requantize (tt_quant.c) inlined, the same operations in the same order:
+ * clamp(rint(f32(acc) * multiplier) + zero_point, -128, 127), clamped while
+ * still a float. */
+static TT_ALWAYS_INLINE int8_t requantize_s8(int32_t acc, float multiplier, int32_t zero_point)
+{
+    float rounded = rintf((float)acc * multiplier);
+    const float low = (float)(-128 - zero_point);
+    const float high = (float)(127 - zero_point);
+    if (rounded < low) {
+        rounded = low;
+    }
+    if (rounded > high) {
+        rounded = high;
+    }
+    return (int8_t)((int32_t)rounded + zero_point);
+}
+#endif
+
 /* ------------------------------------------------------------------ masks */
 
 /* Writes a bit-packed clamp mask in flat order, one byte at a time, so that
@@ -56,9 +105,10 @@ static int rounded_inside_int8(float rounded, int32_t zero)
 /* Requantizes one conv accumulator into *slot and records its mask bit. Only a
  * value on a rail can have been clamped, so only those redo the product and
  * rounding of tt_requantize to see whether the clamp acted. */
-static void conv_output(int8_t *slot, mask_writer *mask, int32_t acc, float multiplier, int32_t zero)
+static TT_ALWAYS_INLINE void conv_output(int8_t *slot, mask_writer *mask, int32_t acc, float multiplier,
+                                          int32_t zero)
 {
-    const int8_t value = tt_requantize(acc, multiplier, zero);
+    const int8_t value = requantize_s8(acc, multiplier, zero);
     *slot = value;
     if (mask->next != NULL) {
         int inside = 1;
@@ -81,6 +131,7 @@ static int32_t min_i32(int32_t a, int32_t b)
     return a < b ? a : b;
 }
 
+#ifndef TT_NAIVE_KERNELS
 /* 1x1 kernel, stride 1, no padding: each output pixel is a dot product over the
  * group's input channels at the same pixel. No padded taps, so the zero point
  * comes out of the sum: sum((x - z) * w) = sum(x * w) - z * sum(w), exact in
@@ -90,6 +141,69 @@ static int32_t min_i32(int32_t a, int32_t b)
  * int8 operands per 16-bit lane costs about the instructions the dual MAC
  * saves. The DSP extension still does the bias add (QADD, in
  * tt_saturating_add_i32). */
+/* Four consecutive int8 values as two sign-extended 16-bit pairs:
+ * *even = (v[0], v[2]), *odd = (v[1], v[3]) (low half first). */
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+/* acc + low half(a) * low half(b) and acc + high half(a) * low half(b), 16-bit signed. */
+static TT_ALWAYS_INLINE int32_t smlabb(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t result;
+    __asm__("smlabb %0, %1, %2, %3" : "=r"(result) : "r"(a), "r"(b), "r"(acc));
+    return result;
+}
+
+static TT_ALWAYS_INLINE int32_t smlatb(int32_t a, int32_t b, int32_t acc)
+{
+    int32_t result;
+    __asm__("smlatb %0, %1, %2, %3" : "=r"(result) : "r"(a), "r"(b), "r"(acc));
+    return result;
+}
+
+static TT_ALWAYS_INLINE void unpack4(const int8_t *v, int32_t *even, int32_t *odd)
+{
+    uint32_t word;
+    memcpy(&word, v, sizeof word); /* one LDR: the M7 loads unaligned words */
+    __asm__("sxtb16 %0, %1" : "=r"(*even) : "r"(word));
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(*odd) : "r"(word));
+}
+#endif
+
+/* 1x1 kernel, stride 1, no padding: each output pixel is a dot product over the
+ * group's input channels at the same pixel. No padded taps, so the zero point
+ * comes out of the sum: sum((x - z) * w) = sum(x * w) - z * sum(w), exact in
+ * int32 under the verifier's bound (|x * w| <= 128 * 128, |z * sum(w)| as well).
+ * Four pixels at a time share each weight load. In NCHW the channel reduction
+ * is strided, so pairing operands for the dual MAC (SMLAD) would cost a repack
+ * per pair; the DSP path instead loads the four pixels of a channel in one
+ * word, widens them with SXTB16 and multiplies the halves with SMLABB/SMLATB. */
+/* acc[i] = sum over c of x[c * pixels + i] * w[c], i < 4, w[c] for w <= &w[c] < w_end.
+ * Kept out of line: the loop then gets the registers to itself. */
+static TT_NOINLINE void pointwise_dot4(int32_t *acc, const int8_t *x, int32_t pixels, const int8_t *w, const int8_t *w_end)
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (; w != w_end; ++w) {
+        const int32_t u = *w;
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+        int32_t even, odd;
+        unpack4(x, &even, &odd);
+        a0 = smlabb(even, u, a0);
+        a2 = smlatb(even, u, a2);
+        a1 = smlabb(odd, u, a1);
+        a3 = smlatb(odd, u, a3);
+#else
+        a0 += x[0] * u;
+        a1 += x[1] * u;
+        a2 += x[2] * u;
+        a3 += x[3] * u;
+#endif
+        x += pixels;
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
 static void conv2d_pointwise(const int8_t *input, int32_t input_zero, const int8_t *weight,
                              const int32_t *bias, const float *multipliers, int32_t output_zero,
                              int8_t *output, mask_writer *mask,
@@ -101,6 +215,7 @@ static void conv2d_pointwise(const int8_t *input, int32_t input_zero, const int8
     for (int32_t n = 0; n < batch; ++n) {
         for (int32_t o = 0; o < out_channels; ++o) {
             const int8_t *w = weight + o * group_in;
+            const int8_t *w_end = w + group_in;
             const int8_t *x = input + (n * in_channels + (o / group_out) * group_in) * pixels;
             int8_t *y = output + (n * out_channels + o) * pixels;
             int32_t weight_sum = 0;
@@ -112,17 +227,10 @@ static void conv2d_pointwise(const int8_t *input, int32_t input_zero, const int8
             const float m = multipliers[o];
             int32_t p = 0;
             for (; p + 4 <= pixels; p += 4) {
-                int32_t acc[4] = {0, 0, 0, 0};
-                for (int32_t c = 0; c < group_in; ++c) {
-                    const int8_t *xc = x + c * pixels + p;
-                    const int32_t wc = w[c];
-                    acc[0] += xc[0] * wc;
-                    acc[1] += xc[1] * wc;
-                    acc[2] += xc[2] * wc;
-                    acc[3] += xc[3] * wc;
-                }
+                int32_t acc[4];
+                pointwise_dot4(acc, x + p, pixels, w, w_end);
                 for (int32_t i = 0; i < 4; ++i) {
-                    conv_output(&y[p + i], mask, tt_saturating_add_i32(acc[i] - zero_term, b), m, output_zero);
+                    conv_output(&y[p + i], mask, sat_add(acc[i] - zero_term, b), m, output_zero);
                 }
             }
             for (; p < pixels; ++p) {
@@ -130,11 +238,103 @@ static void conv2d_pointwise(const int8_t *input, int32_t input_zero, const int8
                 for (int32_t c = 0; c < group_in; ++c) {
                     acc += x[c * pixels + p] * w[c];
                 }
-                conv_output(&y[p], mask, tt_saturating_add_i32(acc - zero_term, b), m, output_zero);
+                conv_output(&y[p], mask, sat_add(acc - zero_term, b), m, output_zero);
             }
         }
     }
 }
+
+/* floor / ceil of numerator / denominator for denominator > 0 and any sign of numerator. */
+static int32_t floor_div_nonneg(int32_t numerator, int32_t denominator)
+{
+    return numerator >= 0 ? numerator / denominator : -((-numerator + denominator - 1) / denominator);
+}
+
+static int32_t ceil_div_nonneg(int32_t numerator, int32_t denominator)
+{
+    return -floor_div_nonneg(-numerator, denominator);
+}
+
+/* The window sum of `pixels` outputs spaced `stride` input columns apart:
+ * acc[i] = sum over (c, kh, kw) of x[c, kh, i * stride + kw] * w[c, kh, kw],
+ * the raw input (the zero point comes off afterwards), KW taps per row. */
+static TT_ALWAYS_INLINE void window_sums(int32_t *acc, int32_t pixels, const int8_t *x, int32_t plane,
+                                         int32_t row, const int8_t *w, int32_t channels, int32_t kernel_h,
+                                         int32_t KW, int32_t stride)
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (int32_t c = 0; c < channels; ++c) {
+        const int8_t *xr = x + c * plane;
+        for (int32_t kh = 0; kh < kernel_h; ++kh) {
+            for (int32_t kw = 0; kw < KW; ++kw) {
+                const int32_t wv = w[kw];
+                a0 += xr[kw] * wv;
+                if (pixels > 1) {
+                    a1 += xr[kw + stride] * wv;
+                }
+                if (pixels > 2) {
+                    a2 += xr[kw + 2 * stride] * wv;
+                }
+                if (pixels > 3) {
+                    a3 += xr[kw + 3 * stride] * wv;
+                }
+            }
+            xr += row;
+            w += KW;
+        }
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* `count` interior outputs of one output row, every tap inside the input: no
+ * bounds checks, and the zero point comes out of the sum as in the pointwise
+ * path (sum((x - z) * w) = sum(x * w) - z * sum(w), exact under the verifier's
+ * bound). x points at the first window's top-left input of channel 0. */
+static TT_ALWAYS_INLINE void interior_row_k(const int8_t *x, int32_t plane, int32_t row, const int8_t *w,
+                                            int32_t channels, int32_t kernel_h, int32_t KW, int32_t stride,
+                                            int32_t count, int32_t zero_term, int32_t b, float m,
+                                            int32_t output_zero, int8_t *y, mask_writer *bits)
+{
+    int32_t acc[4];
+    int32_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        window_sums(acc, 4, x + i * stride, plane, row, w, channels, kernel_h, KW, stride);
+        for (int32_t j = 0; j < 4; ++j) {
+            conv_output(y + i + j, bits, sat_add(acc[j] - zero_term, b), m, output_zero);
+        }
+    }
+    for (; i < count; ++i) {
+        window_sums(acc, 1, x + i * stride, plane, row, w, channels, kernel_h, KW, stride);
+        conv_output(y + i, bits, sat_add(acc[0] - zero_term, b), m, output_zero);
+    }
+}
+
+static void interior_row(const int8_t *x, int32_t plane, int32_t row, const int8_t *w, int32_t channels,
+                         int32_t kernel_h, int32_t kernel_w, int32_t stride, int32_t count, int32_t zero_term,
+                         int32_t b, float m, int32_t output_zero, int8_t *y, mask_writer *bits)
+{
+    /* Constant kernel widths and strides unroll the tap loop. */
+    if (kernel_w == 3 && stride == 1) {
+        interior_row_k(x, plane, row, w, channels, kernel_h, 3, 1, count, zero_term, b, m, output_zero, y, bits);
+    } else if (kernel_w == 3 && stride == 2) {
+        interior_row_k(x, plane, row, w, channels, kernel_h, 3, 2, count, zero_term, b, m, output_zero, y, bits);
+    } else if (kernel_w == 5 && stride == 1) {
+        interior_row_k(x, plane, row, w, channels, kernel_h, 5, 1, count, zero_term, b, m, output_zero, y, bits);
+    } else if (kernel_w == 5 && stride == 2) {
+        interior_row_k(x, plane, row, w, channels, kernel_h, 5, 2, count, zero_term, b, m, output_zero, y, bits);
+    } else if (kernel_w == 7 && stride == 1) {
+        interior_row_k(x, plane, row, w, channels, kernel_h, 7, 1, count, zero_term, b, m, output_zero, y, bits);
+    } else if (kernel_w == 7 && stride == 2) {
+        interior_row_k(x, plane, row, w, channels, kernel_h, 7, 2, count, zero_term, b, m, output_zero, y, bits);
+    } else {
+        interior_row_k(x, plane, row, w, channels, kernel_h, kernel_w, stride, count, zero_term, b, m, output_zero,
+                       y, bits);
+    }
+}
+#endif
 
 void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
                   const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
@@ -151,6 +351,7 @@ void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight,
     const int32_t taps = kernel_h * kernel_w;
     mask_writer bits = mask_begin(mask);
 
+#ifndef TT_NAIVE_KERNELS
     if (kernel_h == 1 && kernel_w == 1 && stride_h == 1 && stride_w == 1 &&
         pad_top == 0 && pad_left == 0 && pad_bottom == 0 && pad_right == 0) {
         conv2d_pointwise(input, input_zero, weight, bias, multipliers, output_zero, output, &bits,
@@ -158,12 +359,22 @@ void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight,
         mask_end(&bits);
         return;
     }
+#endif
 
     /* General case. Per output row and column only the kernel taps that land
      * inside the input are visited (padding is real zero and adds nothing), so
      * the inner loops carry no bounds checks. Outputs are produced in NCHW
      * order, which is also the mask's flat order. */
     int8_t *y = output;
+#ifndef TT_NAIVE_KERNELS
+    /* Interior outputs, whose whole window lies inside the input, go through
+     * interior_row; the rest (the padded border) through the loop below. */
+    const int32_t oy_inner_begin = ceil_div_nonneg(pad_top, stride_h);
+    const int32_t oy_inner_end = max_i32(oy_inner_begin, min_i32(out_h, floor_div_nonneg(in_h + pad_top - kernel_h, stride_h) + 1));
+    const int32_t ox_inner_begin = min_i32(out_w, ceil_div_nonneg(pad_left, stride_w));
+    const int32_t ox_inner_end = max_i32(ox_inner_begin, min_i32(out_w, floor_div_nonneg(in_w + pad_left - kernel_w, stride_w) + 1));
+    const int has_interior = oy_inner_end > oy_inner_begin && ox_inner_end > ox_inner_begin;
+#endif
     for (int32_t n = 0; n < batch; ++n) {
         for (int32_t o = 0; o < out_channels; ++o) {
             const int32_t first_channel = (o / group_out) * group_in;
@@ -171,11 +382,29 @@ void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight,
             const int8_t *w_o = weight + o * group_in * taps;
             const int32_t b = bias[o];
             const float m = multipliers[o];
+#ifndef TT_NAIVE_KERNELS
+            int32_t weight_sum = 0; /* only needed when there are interior outputs */
+            for (int32_t i = 0; has_interior && i < group_in * taps; ++i) {
+                weight_sum += w_o[i];
+            }
+            const int32_t zero_term = input_zero * weight_sum;
+#endif
             for (int32_t oy = 0; oy < out_h; ++oy) {
                 const int32_t iy0 = oy * stride_h - pad_top;
                 const int32_t kh_begin = max_i32(0, -iy0);
                 const int32_t kh_end = min_i32(kernel_h, in_h - iy0);
                 for (int32_t ox = 0; ox < out_w; ++ox) {
+#ifndef TT_NAIVE_KERNELS
+                    if (ox == ox_inner_begin && oy >= oy_inner_begin && oy < oy_inner_end && has_interior) {
+                        const int32_t count = ox_inner_end - ox_inner_begin;
+                        interior_row(x_group + iy0 * in_w + (ox * stride_w - pad_left), in_h * in_w, in_w, w_o,
+                                     group_in, kernel_h, kernel_w, stride_w, count, zero_term, b, m, output_zero,
+                                     y, &bits);
+                        y += count;
+                        ox = ox_inner_end - 1;
+                        continue;
+                    }
+#endif
                     const int32_t ix0 = ox * stride_w - pad_left;
                     const int32_t kw_begin = max_i32(0, -ix0);
                     const int32_t kw_end = min_i32(kernel_w, in_w - ix0);
@@ -192,7 +421,7 @@ void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight,
                             }
                         }
                     }
-                    conv_output(y++, &bits, tt_saturating_add_i32(acc, b), m, output_zero);
+                    conv_output(y++, &bits, sat_add(acc, b), m, output_zero);
                 }
             }
         }

@@ -1,0 +1,307 @@
+"""Kernel benchmark: instructions per call of the runtime kernels on Cortex-M7 under QEMU.
+
+For every case (a kernel and a realistic shape from the shared models' 49kb schemes) two
+board programs are built with arm-none-eabi-gcc -O2 (the project's Cortex-M7 build): both
+fill the same static buffers with pseudo-random data, one then calls the kernel once. The
+difference of their QEMU instruction counts (the project's counting plugin) is the
+kernel's cost. Columns:
+
+  insns      instructions of one call
+  MACs       multiply-accumulates of the call (convolutions; elements otherwise)
+  insns/MAC  insns / MACs
+
+    .venv/bin/python bench/kernels.py [--only SUBSTRING ...] [--naive] [--keep DIR]
+
+--naive builds the runtime with -DTT_NAIVE_KERNELS (the plain reference loops, no fast
+paths) for contrast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tiny_training.backends.armv7em import qemu
+
+
+@dataclass
+class Buffer:
+    name: str
+    ctype: str  # int8_t, int32_t, float, uint8_t
+    count: int
+    fill: str  # "s8", "bias", "mult", "f32", "u8", "label", "zero"
+
+
+@dataclass
+class Case:
+    name: str
+    buffers: list[Buffer]
+    call: str
+    macs: int
+    notes: str = ""
+    extra: list[str] = field(default_factory=list)
+
+
+def _out_size(size: int, kernel: int, stride: int, pad: int) -> int:
+    return (size + 2 * pad - kernel) // stride + 1
+
+
+def _geometry(batch, cin, h, w, cout, k, s, p, groups) -> str:
+    return f"{batch}, {cin}, {h}, {w}, {cout}, {k}, {k}, {s}, {s}, {p}, {p}, {p}, {p}, {groups}"
+
+
+def conv_forward(tag, cin, h, w, cout, k, s, p, groups, mask=True) -> Case:
+    oh, ow = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    per_filter = cin // groups
+    buffers = [
+        Buffer("x", "int8_t", cin * h * w, "s8"),
+        Buffer("wt", "int8_t", cout * per_filter * k * k, "s8"),
+        Buffer("bias", "int32_t", cout, "bias"),
+        Buffer("mult", "float", cout, "mult"),
+        Buffer("y", "int8_t", cout * oh * ow, "zero"),
+        Buffer("mask", "uint8_t", (cout * oh * ow + 7) // 8, "zero"),
+    ]
+    call = (
+        f"tt_conv2d_s8(x, -5, wt, bias, mult, 3, y, {'mask' if mask else 'NULL'}, "
+        f"{_geometry(1, cin, h, w, cout, k, s, p, groups)});"
+    )
+    return Case(f"conv2d_s8 {tag} {cin}x{h}x{w}->{cout} k{k}s{s}p{p}g{groups}", buffers, call,
+                cout * oh * ow * per_filter * k * k)
+
+
+def conv_dw_fused(tag, cin, h, w, mid, k, s, p, dk, ds, dp) -> Case:
+    mh, mw = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    oh, ow = _out_size(mh, dk, ds, dp), _out_size(mw, dk, ds, dp)
+    buffers = [
+        Buffer("x", "int8_t", cin * h * w, "s8"),
+        Buffer("wt", "int8_t", mid * cin * k * k, "s8"),
+        Buffer("bias", "int32_t", mid, "bias"),
+        Buffer("mult", "float", mid, "mult"),
+        Buffer("dwt", "int8_t", mid * dk * dk, "s8"),
+        Buffer("dbias", "int32_t", mid, "bias"),
+        Buffer("dmult", "float", mid, "mult"),
+        Buffer("y", "int8_t", mid * oh * ow, "zero"),
+        Buffer("scratch", "int8_t", mh * mw, "zero"),
+    ]
+    call = (
+        f"tt_conv2d_dw_s8(x, -5, wt, bias, mult, -128, dwt, dbias, dmult, 4, y, scratch, 1, {cin}, {h}, {w}, "
+        f"{mid}, {k}, {k}, {s}, {s}, {p}, {p}, {p}, {p}, {dk}, {dk}, {ds}, {ds}, {dp}, {dp}, {dp}, {dp});"
+    )
+    macs = mid * mh * mw * cin * k * k + mid * oh * ow * dk * dk
+    return Case(f"conv2d_dw_s8 {tag} {cin}x{h}x{w}->{mid} k{k}s{s} dw k{dk}s{ds}", buffers, call, macs)
+
+
+def conv_grad_input(tag, cin, h, w, cout, k, s, p, groups) -> Case:
+    oh, ow = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    per_filter = cin // groups
+    buffers = [
+        Buffer("dy", "float", cout * oh * ow, "f32"),
+        Buffer("wt", "int8_t", cout * per_filter * k * k, "s8"),
+        Buffer("dx", "float", cin * h * w, "zero"),
+    ]
+    call = f"tt_conv2d_grad_input_f32(dy, wt, dx, {_geometry(1, cin, h, w, cout, k, s, p, groups)});"
+    return Case(f"conv2d_grad_input {tag} {cin}x{h}x{w}<-{cout} k{k}s{s}p{p}g{groups}", buffers, call,
+                cout * oh * ow * per_filter * k * k)
+
+
+def conv_weight_update(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
+    oh, ow = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    depthwise = groups != 1
+    weight_channels = 1 if depthwise else cin
+    buffers = [
+        Buffer("wt", "int8_t", cout * weight_channels * k * k, "s8"),
+        Buffer("x", "int8_t", cin * h * w, "s8"),
+        Buffer("dy", "float", cout * oh * ow, "f32"),
+        Buffer("factors", "float", cout, "mult"),
+    ]
+    call = (
+        f"tt_conv2d_weight_update_s8(wt, x, 3, dy, factors, 0.0008f, 1, {cin}, {h}, {w}, {cout}, "
+        f"{weight_channels}, {k}, {k}, {s}, {s}, {p}, {p}, {p}, {p}, {groups}, {channels});"
+    )
+    filters = channels if depthwise else cout
+    per = 1 if depthwise else channels
+    return Case(f"conv2d_weight_update {tag} {cin}x{h}x{w}->{cout} k{k} ch{channels}", buffers, call,
+                filters * per * k * k * oh * ow)
+
+
+def conv_grad_weight(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
+    oh, ow = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    depthwise = groups != 1
+    filters = channels if depthwise else cout
+    per = 1 if depthwise else channels
+    buffers = [
+        Buffer("x", "int8_t", cin * h * w, "s8"),
+        Buffer("dy", "float", cout * oh * ow, "f32"),
+        Buffer("dw", "float", filters * per * k * k, "zero"),
+    ]
+    call = f"tt_conv2d_grad_weight_f32(x, 3, dy, dw, {_geometry(1, cin, h, w, cout, k, s, p, groups)}, {channels});"
+    return Case(f"conv2d_grad_weight {tag} {cin}x{h}x{w}->{cout} k{k} ch{channels}", buffers, call,
+                filters * per * k * k * oh * ow)
+
+
+def elementwise(name, count, buffers, call) -> Case:
+    return Case(f"{name} {count}", buffers, call, count)
+
+
+def cases() -> list[Case]:
+    found = [
+        # Forward (every inference and the forward half of a training step).
+        conv_forward("pw", 48, 16, 16, 16, 1, 1, 0, 1),
+        conv_forward("pw", 16, 32, 32, 1, 1, 1, 0, 1, mask=False),  # one filter, as conv2d_dw calls it
+        conv_forward("pw", 96, 4, 4, 576, 1, 1, 0, 1),
+        conv_forward("pw", 576, 4, 4, 160, 1, 1, 0, 1),
+        conv_forward("pw", 240, 8, 8, 48, 1, 1, 0, 1),
+        conv_forward("dw", 192, 8, 8, 192, 3, 1, 1, 192),
+        conv_forward("dw", 384, 4, 4, 384, 5, 1, 2, 384),
+        conv_forward("dw", 240, 8, 8, 240, 7, 2, 3, 240),
+        conv_forward("dw1", 1, 32, 32, 1, 3, 1, 1, 1, mask=False),  # one channel, as conv2d_dw calls it
+        conv_forward("dw1", 1, 64, 64, 1, 3, 2, 1, 1, mask=False),
+        conv_forward("first", 3, 128, 128, 1, 3, 2, 1, 1, mask=False),
+        conv_forward("first", 3, 128, 128, 16, 3, 2, 1, 1),
+        conv_dw_fused("block", 16, 32, 32, 48, 1, 1, 0, 3, 1, 1),
+        conv_dw_fused("first", 3, 128, 128, 16, 3, 2, 1, 3, 1, 1),
+        elementwise("add_s8", 6144, [Buffer("a", "int8_t", 6144, "s8"), Buffer("b", "int8_t", 6144, "s8"),
+                                     Buffer("y", "int8_t", 6144, "zero"), Buffer("mask", "uint8_t", 768, "zero")],
+                    "tt_add_s8(a, 3, 0.7f, b, -2, 0.45f, 1, y, mask, 6144);"),
+        # Backward.
+        conv_grad_input("pw", 576, 4, 4, 160, 1, 1, 0, 1),
+        conv_grad_input("pw", 96, 4, 4, 576, 1, 1, 0, 1),
+        conv_grad_input("pw", 48, 8, 8, 240, 1, 1, 0, 1),
+        conv_grad_input("pw", 144, 8, 8, 48, 1, 1, 0, 1),
+        conv_grad_input("dw", 192, 8, 8, 192, 3, 1, 1, 192),
+        conv_grad_input("dw", 384, 4, 4, 384, 5, 1, 2, 384),
+        conv_grad_input("dw", 240, 8, 8, 240, 7, 2, 3, 240),
+        conv_weight_update("pw", 24, 8, 8, 240, 1, 1, 0, 1, 24),
+        conv_weight_update("dw", 192, 8, 8, 192, 3, 1, 1, 192, 96),
+        conv_grad_weight("pw", 24, 8, 8, 240, 1, 1, 0, 1, 24),
+        conv_grad_weight("dw", 192, 8, 8, 192, 3, 1, 1, 192, 96),
+        elementwise("clamp_grad", 12288, [Buffer("g", "float", 12288, "f32"), Buffer("mask", "uint8_t", 1536, "u8")],
+                    "tt_clamp_grad_f32(g, mask, g, 12288);"),
+        elementwise("requant_grad", 12288, [Buffer("g", "float", 12288, "f32"), Buffer("m", "float", 192, "mult")],
+                    "tt_requant_grad_f32(g, m, g, 1, 192, 64);"),
+        elementwise("conv2d_grad_bias", 12288, [Buffer("g", "float", 12288, "f32"), Buffer("db", "float", 192, "zero")],
+                    "tt_conv2d_grad_bias_f32(g, db, 1, 192, 64);"),
+        elementwise("scale_channels", 12288, [Buffer("g", "float", 12288, "f32"), Buffer("m", "float", 192, "mult")],
+                    "tt_scale_channels_f32(g, m, g, 192, 64);"),
+        elementwise("accumulate", 12288, [Buffer("a", "float", 12288, "f32"), Buffer("b", "float", 12288, "f32")],
+                    "tt_accumulate_f32(a, b, a, 12288);"),
+        elementwise("sgd_update_s32", 576, [Buffer("p", "int32_t", 576, "bias"), Buffer("g", "float", 576, "f32")],
+                    "tt_sgd_update_s32(p, g, 0.0004f, 576);"),
+    ]
+    return found
+
+
+_FILL = {
+    "s8": "(int8_t)(next_random() >> 24)",
+    "u8": "(uint8_t)(next_random() >> 24)",
+    "bias": "(int32_t)(next_random() % 20001u) - 10000",
+    "mult": "(float)((next_random() >> 8) + 1u) * (1.0f / 1073741824.0f)",
+    "f32": "(float)(int32_t)(next_random() >> 16) * (1.0f / 32768.0f) - 1.0f",
+}
+
+
+def program_source(case: Case, call: bool) -> str:
+    lines = [
+        "#include <stddef.h>",
+        "#include <stdint.h>",
+        '#include "semihosting.h"',
+        '#include "tt_kernels.h"',
+        "static uint32_t rng_state = 0x2545f491u;",
+        "static uint32_t next_random(void)",
+        "{ rng_state ^= rng_state << 13; rng_state ^= rng_state >> 17; rng_state ^= rng_state << 5; return rng_state; }",
+    ]
+    for buffer in case.buffers:
+        lines.append(f"static {buffer.ctype} {buffer.name}[{buffer.count}] __attribute__((aligned(8)));")
+    lines.append("volatile int32_t tt_bench_sink;")
+    lines.append("int main(void)\n{")
+    for buffer in case.buffers:
+        if buffer.fill != "zero":
+            lines.append(f"    for (int32_t i = 0; i < {buffer.count}; ++i) {{ {buffer.name}[i] = {_FILL[buffer.fill]}; }}")
+    if call:
+        result = "tt_bench_sink = (int32_t)" if case.call.startswith(("tt_conv2d_weight_update", "tt_sgd_update_s")) else ""
+        lines.append(f"    {result}{case.call}")
+    # A checksum (FNV-1a) of every buffer after the call: the same for every build whose
+    # kernels agree bit for bit (--check compares the normal and the naive build).
+    lines.append("    uint32_t hash = 2166136261u;")
+    for buffer in case.buffers:
+        lines.append(
+            f"    for (uint32_t i = 0; i < sizeof {buffer.name}; ++i) "
+            f"{{ hash = (hash ^ ((const uint8_t *){buffer.name})[i]) * 16777619u; }}"
+        )
+    lines.append('    tt_print_str("checksum "); tt_print_hex(hash); tt_print_char(\'\\n\');')
+    lines.append("    return 0;\n}")
+    return "\n".join(lines) + "\n"
+
+
+def measure(selected: list[Case], build_dir: Path, naive: bool) -> list[tuple[Case, int]]:
+    source_dir = build_dir / "sources"
+    source_dir.mkdir(parents=True, exist_ok=True)
+    programs = {}
+    for index, case in enumerate(selected):
+        for variant, call in (("base", False), ("call", True)):
+            path = source_dir / f"k{index}_{variant}.c"
+            path.write_text(program_source(case, call))
+            programs[f"k{index}_{variant}"] = [path]
+    previous = os.environ.get("CFLAGS")
+    if naive:
+        os.environ["CFLAGS"] = ((previous or "") + " -DTT_NAIVE_KERNELS").strip()
+    try:
+        out = qemu.cross_build(build_dir / "build", programs=programs, targets=list(programs))
+    finally:
+        if naive:
+            if previous is None:
+                del os.environ["CFLAGS"]
+            else:
+                os.environ["CFLAGS"] = previous
+    results = []
+    for index, case in enumerate(selected):
+        counts = {}
+        for variant in ("base", "call"):
+            run = qemu.run_elf(out / f"k{index}_{variant}.elf", timeout=600)
+            if run.exit_code != 0:
+                raise RuntimeError(f"{case.name}: exit status {run.exit_code}")
+            counts[variant] = run.instructions
+        checksum = run.stdout.split("checksum ")[-1].strip()
+        results.append((case, counts["call"] - counts["base"], checksum))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=[], help="keep the cases whose name contains one of these")
+    parser.add_argument("--naive", action="store_true", help="build with -DTT_NAIVE_KERNELS")
+    parser.add_argument("--check", action="store_true",
+                        help="also build the naive kernels and compare output checksums (and costs)")
+    parser.add_argument("--keep", type=Path, help="build in this directory and keep it")
+    args = parser.parse_args()
+    selected = [case for case in cases() if not args.only or any(part in case.name for part in args.only)]
+    with tempfile.TemporaryDirectory(prefix="tt-kernels-") as directory:
+        root = args.keep or Path(directory)
+        if args.keep and args.keep.exists():
+            shutil.rmtree(args.keep)
+        results = measure(selected, root / "main", args.naive)
+        reference = measure(selected, root / "naive", True) if args.check else None
+    header = f"{'case':<62}{'insns':>13}{'MACs':>12}{'insns/MAC':>11}"
+    if reference:
+        header += f"{'naive insns':>13}{'speed-up':>10}  same output"
+    print(header)
+    print("-" * len(header))
+    mismatches = 0
+    for row, (case, instructions, checksum) in enumerate(results):
+        line = f"{case.name:<62}{instructions:>13,}{case.macs:>12,}{instructions / case.macs:>11.2f}"
+        if reference:
+            naive_instructions, naive_checksum = reference[row][1], reference[row][2]
+            same = checksum == naive_checksum
+            mismatches += not same
+            line += f"{naive_instructions:>13,}{naive_instructions / instructions:>10.2f}  {'yes' if same else 'NO'}"
+        print(line)
+    if mismatches:
+        raise SystemExit(f"{mismatches} case(s) differ from the naive build")
+
+
+if __name__ == "__main__":
+    main()
