@@ -18,12 +18,16 @@ start-up only, + one inference, + one inference and one training step. Columns:
              not cycles (a Cortex-M7 is dual-issue, loads can stall): a like-for-like
              comparison needs the board.
 
-    .venv/bin/python bench/backend.py [--models mcunet-5fps ...] [--schemes 49kb 99kb]
+  naive      with --naive: the same project built with -DTT_NAIVE_KERNELS (the runtime's
+             plain reference loops, no fast paths), for contrast
+
+    .venv/bin/python bench/backend.py [--models mcunet-5fps ...] [--schemes 49kb 99kb] [--naive]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -42,7 +46,27 @@ from tiny_training.paths import shared_dir
 PUBLISHED_MS = {"mbv2-w0.35": 373, "proxyless-w0.3": 443, "mcunet-5fps": 546}
 
 
-def measure(module, directory: Path, image) -> dict[str, int]:
+def naive_instructions(directory: Path) -> tuple[int, int]:
+    """(inference, training step) instructions of the same project built with the
+    runtime's naive kernels (-DTT_NAIVE_KERNELS: the plain reference loops)."""
+    saved = os.environ.get("CFLAGS")
+    os.environ["CFLAGS"] = (saved + " " if saved else "") + "-DTT_NAIVE_KERNELS"
+    try:
+        build = build_project(directory, "cortex-m7", build_dir=directory / "build-m7-naive")
+    finally:
+        if saved is None:
+            del os.environ["CFLAGS"]
+        else:
+            os.environ["CFLAGS"] = saved
+    elf = build.artifacts["executable"]
+    runs = {name: qemu.run_elf(elf.with_name(f"model_m7_{name}.elf"), timeout=1800) for name in ("base", "infer", "step")}
+    return (
+        runs["infer"].instructions - runs["base"].instructions,
+        runs["step"].instructions - runs["infer"].instructions,
+    )
+
+
+def measure(module, directory: Path, image, naive: bool) -> dict[str, int]:
     write_project(module, directory, sample_image=image, sample_label=3)
     build = build_project(directory, "cortex-m7")
     elf = build.artifacts["executable"]
@@ -50,7 +74,10 @@ def measure(module, directory: Path, image) -> dict[str, int]:
     usage = qemu.memory_usage(elf.with_name("model_m7_step.elf"))
     arena = next(op for op in module.ops if isinstance(op, mem.ArenaOp)).size_bytes
     stack = runs["step"].stack_bytes or 0
+    naive_infer, naive_step = naive_instructions(directory) if naive else (0, 0)
     return {
+        "naive infer": naive_infer,
+        "naive step": naive_step,
         "arena": arena,
         "static": usage.sram_static_bytes,
         "stack": stack,
@@ -64,11 +91,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="*", default=list(SHARED_MODELS))
     parser.add_argument("--schemes", nargs="*", default=["49kb", "99kb", "98kb"])
+    parser.add_argument("--naive", action="store_true", help="also measure a build with the naive kernels")
     args = parser.parse_args()
     image = load_image(shared_dir() / "data" / "photos" / "butterfly.jpg")
     header = (
         f"{'model':<15}{'scheme':<8}{'arena':>9}{'static':>9}{'stack':>7}{'SRAM':>9}{'flash':>10}"
         f"{'infer insns':>13}{'step insns':>13}{'published cycles':>18}"
+        + (f"{'naive infer':>13}{'naive step':>13}" if args.naive else "")
     )
     print(header)
     print("-" * len(header))
@@ -82,11 +111,12 @@ def main() -> None:
             QtrainTrainingPass(scheme=scheme, qas=True, classes=10).apply(Context(), module)
             QtrainMemoryPass(algorithm="optimal").apply(Context(), module)
             with tempfile.TemporaryDirectory(prefix="tt-bench-") as directory:
-                m = measure(module, Path(directory), image)
+                m = measure(module, Path(directory), image, args.naive)
             print(
                 f"{model:<15}{suffix:<8}{m['arena']:>9,}{m['static']:>9,}{m['stack']:>7,}"
                 f"{m['static'] + m['stack']:>9,}{m['flash']:>10,}{m['infer']:>13,}{m['step']:>13,}"
                 f"{PUBLISHED_MS[model] * 216_000:>18,}"
+                + (f"{m['naive infer']:>13,}{m['naive step']:>13,}" if args.naive else "")
             )
 
 
