@@ -143,6 +143,70 @@ def conv_grad_weight(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
                 filters * per * k * k * oh * ow)
 
 
+def conv_split_forward(tag, cin, h, w, cout, k, s, p, groups, split) -> Case:
+    """tt_conv2d_split_s8: the weight split at `split` channels (input channels for a
+    regular conv, output channels for a depthwise one), with a clamp mask."""
+    oh, ow = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    per_filter = cin // groups
+    trained = (cout * split if groups == 1 else split * per_filter) * k * k
+    frozen = cout * per_filter * k * k - trained
+    buffers = [
+        Buffer("x", "int8_t", cin * h * w, "s8"),
+        Buffer("wt", "int8_t", trained, "s8"),
+        Buffer("wf", "int8_t", frozen, "s8"),
+        Buffer("bias", "int32_t", cout, "bias"),
+        Buffer("mult", "float", cout, "mult"),
+        Buffer("y", "int8_t", cout * oh * ow, "zero"),
+        Buffer("mask", "uint8_t", (cout * oh * ow + 7) // 8, "zero"),
+    ]
+    call = (
+        f"tt_conv2d_split_s8(x, -5, wt, wf, {split}, bias, mult, 3, y, mask, "
+        f"{_geometry(1, cin, h, w, cout, k, s, p, groups)});"
+    )
+    return Case(f"conv2d_split_s8 {tag} {cin}x{h}x{w}->{cout} k{k}s{s}g{groups} split{split}", buffers, call,
+                cout * oh * ow * per_filter * k * k)
+
+
+def conv_grad_input_split(tag, cin, h, w, cout, k, s, p, groups, split) -> Case:
+    oh, ow = _out_size(h, k, s, p), _out_size(w, k, s, p)
+    per_filter = cin // groups
+    trained = (cout * split if groups == 1 else split * per_filter) * k * k
+    frozen = cout * per_filter * k * k - trained
+    buffers = [
+        Buffer("dy", "float", cout * oh * ow, "f32"),
+        Buffer("wt", "int8_t", trained, "s8"),
+        Buffer("wf", "int8_t", frozen, "s8"),
+        Buffer("dx", "float", cin * h * w, "zero"),
+    ]
+    call = f"tt_conv2d_grad_input_split_f32(dy, wt, wf, {split}, dx, {_geometry(1, cin, h, w, cout, k, s, p, groups)});"
+    return Case(f"conv2d_grad_input_split {tag} {cin}x{h}x{w}<-{cout} k{k}s{s}g{groups} split{split}", buffers,
+                call, cout * oh * ow * per_filter * k * k)
+
+
+def conv_dw_split_fused(tag, cin, h, w, mid, split, dk, ds, dp) -> Case:
+    """tt_conv2d_dw_split_s8 with a pointwise first conv split at `split` input channels
+    and an unsplit depthwise weight (as @main calls it)."""
+    oh, ow = _out_size(h, dk, ds, dp), _out_size(w, dk, ds, dp)
+    buffers = [
+        Buffer("x", "int8_t", cin * h * w, "s8"),
+        Buffer("wt", "int8_t", mid * split, "s8"),
+        Buffer("wf", "int8_t", mid * (cin - split), "s8"),
+        Buffer("bias", "int32_t", mid, "bias"),
+        Buffer("mult", "float", mid, "mult"),
+        Buffer("dwt", "int8_t", mid * dk * dk, "s8"),
+        Buffer("dbias", "int32_t", mid, "bias"),
+        Buffer("dmult", "float", mid, "mult"),
+        Buffer("y", "int8_t", mid * oh * ow, "zero"),
+        Buffer("scratch", "int8_t", h * w, "zero"),
+    ]
+    call = (
+        f"tt_conv2d_dw_split_s8(x, -5, wt, wf, {split}, bias, mult, -128, dwt, NULL, {mid}, dbias, dmult, 4, y, "
+        f"scratch, 1, {cin}, {h}, {w}, {mid}, 1, 1, 1, 1, 0, 0, 0, 0, {dk}, {dk}, {ds}, {ds}, {dp}, {dp}, {dp}, {dp});"
+    )
+    macs = mid * h * w * cin + mid * oh * ow * dk * dk
+    return Case(f"conv2d_dw_split_s8 {tag} {cin}x{h}x{w}->{mid} split{split} dw k{dk}s{ds}", buffers, call, macs)
+
+
 def elementwise(name, count, buffers, call) -> Case:
     return Case(f"{name} {count}", buffers, call, count)
 
@@ -164,6 +228,9 @@ def cases() -> list[Case]:
         conv_forward("first", 3, 128, 128, 16, 3, 2, 1, 1),
         conv_dw_fused("block", 16, 32, 32, 48, 1, 1, 0, 3, 1, 1),
         conv_dw_fused("first", 3, 128, 128, 16, 3, 2, 1, 3, 1, 1),
+        conv_split_forward("pw", 48, 8, 8, 240, 1, 1, 0, 1, 24),
+        conv_split_forward("dw", 336, 4, 4, 336, 3, 1, 1, 336, 42),
+        conv_dw_split_fused("block", 48, 8, 8, 192, 24, 3, 1, 1),
         elementwise("add_s8", 6144, [Buffer("a", "int8_t", 6144, "s8"), Buffer("b", "int8_t", 6144, "s8"),
                                      Buffer("y", "int8_t", 6144, "zero"), Buffer("mask", "uint8_t", 768, "zero")],
                     "tt_add_s8(a, 3, 0.7f, b, -2, 0.45f, 1, y, mask, 6144);"),
@@ -175,6 +242,12 @@ def cases() -> list[Case]:
         conv_grad_input("dw", 192, 8, 8, 192, 3, 1, 1, 192),
         conv_grad_input("dw", 384, 4, 4, 384, 5, 1, 2, 384),
         conv_grad_input("dw", 240, 8, 8, 240, 7, 2, 3, 240),
+        conv_grad_input("dw", 576, 4, 4, 576, 3, 1, 1, 576),
+        conv_grad_input("dw", 336, 4, 4, 336, 3, 1, 1, 336),
+        conv_grad_input("dw", 96, 16, 16, 96, 3, 1, 1, 96),
+        conv_grad_input("dw", 384, 4, 4, 384, 7, 1, 3, 384),
+        conv_grad_input_split("pw", 48, 8, 8, 240, 1, 1, 0, 1, 24),
+        conv_grad_input_split("dw", 336, 4, 4, 336, 3, 1, 1, 336, 42),
         conv_weight_update("pw", 24, 8, 8, 240, 1, 1, 0, 1, 24),
         conv_weight_update("dw", 192, 8, 8, 192, 3, 1, 1, 192, 96),
         conv_grad_weight("pw", 24, 8, 8, 240, 1, 1, 0, 1, 24),

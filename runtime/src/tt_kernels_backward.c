@@ -339,6 +339,83 @@ static void grad_input_pointwise(const float *grad_output, const int8_t *weight,
 }
 #endif
 
+#ifndef TT_NAIVE_KERNELS
+/* Depthwise (one input and one output channel per group): the scatter form.
+ * dx channel c starts at +0; then for each tap (kh, kw) in increasing order,
+ * every dy element of channel c whose window puts that tap inside the input
+ * adds dy * w[kh, kw] to the dx element under the tap. Each dx element so gets
+ * its products added in increasing (kh, kw), starting from +0, exactly the f32
+ * sum of the gather loop below (same operations, same order; untouched elements
+ * stay +0 as there). Channels in ascending order, channel c reading only dy
+ * channel c and finished before channel c + 1 (the depthwise channel order of
+ * tt_kernels.h). */
+static void grad_input_depthwise(const float *grad_output, const int8_t *weight, float *grad_input,
+                                 int32_t batch, int32_t channels, int32_t in_h, int32_t in_w,
+                                 int32_t out_h, int32_t out_w, int32_t kernel_h, int32_t kernel_w,
+                                 int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left)
+{
+    const int32_t in_plane = in_h * in_w;
+    const int32_t out_plane = out_h * out_w;
+    const int32_t taps = kernel_h * kernel_w;
+    for (int32_t n = 0; n < batch; ++n) {
+        for (int32_t c = 0; c < channels; ++c) {
+            const float *dy = grad_output + (n * channels + c) * out_plane;
+            const int8_t *w = weight + c * taps;
+            float *dx = grad_input + (n * channels + c) * in_plane;
+            for (int32_t i = 0; i < in_plane; ++i) {
+                dx[i] = 0.0f;
+            }
+            for (int32_t kh = 0; kh < kernel_h; ++kh) {
+                /* Output rows whose tap kh lands inside the input. */
+                const int32_t oy_first = stride_h == 1 ? max_i32(0, pad_top - kh)
+                                                       : ceil_div_or_zero(pad_top - kh, stride_h);
+                const int32_t oy_end = min_i32(out_h, stride_h == 1 ? in_h + pad_top - kh
+                                                                    : ceil_div_or_zero(in_h + pad_top - kh, stride_h));
+                if (oy_end <= oy_first) {
+                    continue;
+                }
+                const float *dy_row = dy + oy_first * out_w;
+                float *dx_row = dx + (oy_first * stride_h - pad_top + kh) * in_w - pad_left;
+                const int32_t dx_rows = stride_h * in_w;
+                for (int32_t kw = 0; kw < kernel_w; ++kw) {
+                    const int32_t ox_first = stride_w == 1 ? max_i32(0, pad_left - kw)
+                                                           : ceil_div_or_zero(pad_left - kw, stride_w);
+                    const int32_t ox_end = min_i32(out_w, stride_w == 1 ? in_w + pad_left - kw
+                                                                        : ceil_div_or_zero(in_w + pad_left - kw, stride_w));
+                    const int32_t count = ox_end - ox_first;
+                    if (count <= 0) {
+                        continue;
+                    }
+                    const float u = (float)w[kh * kernel_w + kw];
+                    const float *d = dy_row + ox_first;
+                    float *x = dx_row + ox_first * stride_w + kw;
+                    for (int32_t oy = oy_first; oy < oy_end; ++oy, d += out_w, x += dx_rows) {
+                        if (stride_w == 1) {
+                            int32_t i = 0;
+                            for (; i + 4 <= count; i += 4) {
+                                const float d0 = d[i], d1 = d[i + 1], d2 = d[i + 2], d3 = d[i + 3];
+                                const float x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+                                x[i] = tt_mac(x0, d0, u);
+                                x[i + 1] = tt_mac(x1, d1, u);
+                                x[i + 2] = tt_mac(x2, d2, u);
+                                x[i + 3] = tt_mac(x3, d3, u);
+                            }
+                            for (; i < count; ++i) {
+                                x[i] = tt_mac(x[i], d[i], u);
+                            }
+                        } else {
+                            for (int32_t i = 0; i < count; ++i) {
+                                x[i * stride_w] = tt_mac(x[i * stride_w], d[i], u);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+#endif
+
 void tt_conv2d_grad_input_f32(const float *grad_output, const int8_t *weight, float *grad_input,
                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
@@ -358,6 +435,13 @@ void tt_conv2d_grad_input_f32(const float *grad_output, const int8_t *weight, fl
         pad_top == 0 && pad_left == 0 && pad_bottom == 0 && pad_right == 0) {
         grad_input_pointwise(grad_output, weight, grad_input, batch, in_channels, in_h * in_w,
                              out_channels, groups);
+        return;
+    }
+    /* The scatter form pays per tap and output row: only worth it when the
+     * kernel is smaller than the input (else the gather loop below is cheaper). */
+    if (group_in == 1 && group_out == 1 && kernel_h < in_h && kernel_w < in_w) {
+        grad_input_depthwise(grad_output, weight, grad_input, batch, in_channels, in_h, in_w, out_h, out_w,
+                             kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left);
         return;
     }
 #endif

@@ -26,6 +26,7 @@
 #ifdef TT_NAIVE_KERNELS
 #define requantize_s8 tt_requantize
 #define sat_add tt_saturating_add_i32
+#define add_requantize_s8 tt_add_requantize
 #else
 /* tt_saturating_add_i32 (tt_quant.c) inlined: QADD with the DSP extension. */
 static TT_ALWAYS_INLINE int32_t sat_add(int32_t a, int32_t b)
@@ -55,6 +56,25 @@ static TT_ALWAYS_INLINE int8_t requantize_s8(int32_t acc, float multiplier, int3
         rounded = high;
     }
     return (int8_t)((int32_t)rounded + zero_point);
+}
+
+/* tt_add_requantize (tt_quant.c) inlined, the same operations in the same order:
+ * clamp(rint(f32(a - za) * ma + f32(b - zb) * mb) + zy, -128, 127). */
+static TT_ALWAYS_INLINE int8_t add_requantize_s8(int8_t a, int32_t a_zero, float a_mult,
+                                                 int8_t b, int32_t b_zero, float b_mult, int32_t y_zero)
+{
+    const float a_part = (float)((int32_t)a - a_zero) * a_mult;
+    const float b_part = (float)((int32_t)b - b_zero) * b_mult;
+    float rounded = rintf(a_part + b_part);
+    const float low = (float)(-128 - y_zero);
+    const float high = (float)(127 - y_zero);
+    if (rounded < low) {
+        rounded = low;
+    }
+    if (rounded > high) {
+        rounded = high;
+    }
+    return (int8_t)((int32_t)rounded + y_zero);
 }
 #endif
 
@@ -439,7 +459,7 @@ void tt_add_s8(const int8_t *lhs, int32_t lhs_zero, float lhs_mult,
     for (int32_t i = 0; i < count; ++i) {
         const int8_t a = lhs[i];
         const int8_t b = rhs[i];
-        const int8_t value = tt_add_requantize(a, lhs_zero, lhs_mult, b, rhs_zero, rhs_mult, output_zero);
+        const int8_t value = add_requantize_s8(a, lhs_zero, lhs_mult, b, rhs_zero, rhs_mult, output_zero);
         output[i] = value;
         if (mask != NULL) {
             int inside = 1;
