@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
     cmake make gcc
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm clang lld
-    dataset-fashion-mnist
+    dataset-fashion-mnist opencv-doc
 )
 
 missing=()
