@@ -224,3 +224,14 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2xf32> {
   func.return %f : tensor<1x2xf32>
 }
 """
+
+
+def test_pass_reference_is_up_to_date():
+    """docs/passes.md is generated from the pass docstrings; it must match them."""
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "tiny_training.tools.gen_pass_docs", "--check"], capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
