@@ -128,6 +128,25 @@ static int rounded_inside_int8(float rounded, int32_t zero)
 static TT_ALWAYS_INLINE void conv_output(int8_t *slot, mask_writer *mask, int32_t acc, float multiplier,
                                           int32_t zero)
 {
+#if !defined(TT_NAIVE_KERNELS) && defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__ARM_FP) && \
+    (__ARM_FP & 4)
+    /* The same result with integer clamping: VCVTR rounds with the FPSCR mode
+     * (round to nearest, ties to even, as rintf) and saturates to int32; an
+     * int32 rounded value gives clamp(rounded + zero) exactly, and a saturated
+     * one lies far outside the int8 range either way (QADD keeps it there).
+     * SSAT clamps, and the clamp acted exactly when SSAT changed the value. */
+    float product = (float)acc * multiplier;
+    float rounded_bits;
+    int32_t rounded, shifted, value;
+    __asm__("vcvtr.s32.f32 %0, %1" : "=t"(rounded_bits) : "t"(product));
+    __asm__("vmov %0, %1" : "=r"(rounded) : "t"(rounded_bits));
+    __asm__("qadd %0, %1, %2" : "=r"(shifted) : "r"(rounded), "r"(zero));
+    __asm__("ssat %0, #8, %1" : "=r"(value) : "r"(shifted));
+    *slot = (int8_t)value;
+    if (mask->next != NULL) {
+        mask_push(mask, value == shifted);
+    }
+#else
     const int8_t value = requantize_s8(acc, multiplier, zero);
     *slot = value;
     if (mask->next != NULL) {
@@ -137,6 +156,7 @@ static TT_ALWAYS_INLINE void conv_output(int8_t *slot, mask_writer *mask, int32_
         }
         mask_push(mask, inside);
     }
+#endif
 }
 
 /* ------------------------------------------------------------------ conv2d */
@@ -264,6 +284,169 @@ static void conv2d_pointwise(const int8_t *input, int32_t input_zero, const int8
     }
 }
 
+/* ------------------------------------------------------------ depthwise */
+
+/* Depthwise (one input channel per output channel) KxK convs, K in {3, 5, 7},
+ * on planes whose padded size fits DW_SCRATCH int16 elements (1 KB of stack):
+ * per channel the plane is widened once into a zero-padded scratch of
+ * x - input_zero (padding is real zero), so every window is whole and the
+ * taps need no bounds. The taps of a row go in pairs (w[2j], w[2j + 1]) as
+ * int16 halves of one word, multiplied with two adjacent pixels by SMLAD; an
+ * odd last tap by a plain multiply. Exact integer sums, as the general path.
+ * The channel's input is read whole into the scratch before its output is
+ * written, channels in ascending order (the channel order of tt_kernels.h). */
+#define DW_SCRATCH 512
+#define DW_MAX_K 7
+
+/* acc + low(a) * low(b) + high(a) * high(b), 16-bit signed halves. */
+static TT_ALWAYS_INLINE int32_t pair_mac(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    int32_t result;
+    __asm__("smlad %0, %1, %2, %3" : "=r"(result) : "r"(a), "r"(b), "r"(acc));
+    return result;
+#else
+    return acc + (int32_t)(int16_t)(a & 0xffffu) * (int32_t)(int16_t)(b & 0xffffu) +
+           (int32_t)(int16_t)(a >> 16) * (int32_t)(int16_t)(b >> 16);
+#endif
+}
+
+static TT_ALWAYS_INLINE uint32_t load_pair(const int16_t *p)
+{
+    uint32_t word;
+    memcpy(&word, p, sizeof word); /* one LDR: the M7 loads unaligned words */
+    return word;
+}
+
+/* acc + low(a) * low(b) and acc + high(a) * low(b), 16-bit signed halves. */
+static TT_ALWAYS_INLINE int32_t half_mac_bb(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    int32_t result;
+    __asm__("smlabb %0, %1, %2, %3" : "=r"(result) : "r"(a), "r"(b), "r"(acc));
+    return result;
+#else
+    return acc + (int32_t)(int16_t)(a & 0xffffu) * (int32_t)(int16_t)(b & 0xffffu);
+#endif
+}
+
+static TT_ALWAYS_INLINE int32_t half_mac_tb(uint32_t a, uint32_t b, int32_t acc)
+{
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+    int32_t result;
+    __asm__("smlatb %0, %1, %2, %3" : "=r"(result) : "r"(a), "r"(b), "r"(acc));
+    return result;
+#else
+    return acc + (int32_t)(int16_t)(a >> 16) * (int32_t)(int16_t)(b & 0xffffu);
+#endif
+}
+
+/* One channel's outputs from the padded scratch `s` (row length `srow`).
+ * Per kernel row, `taps` holds K + 1 words: first the pairs (w[2j], w[2j + 1])
+ * and the odd last tap w[K - 1], then w[0] alone and the pairs
+ * (w[2j + 1], w[2j + 2]). With stride 1, two neighbouring outputs share the
+ * pixel words of a row: the left one takes the first set against the words
+ * at even offsets, the right one w[0] against the high half of the first word
+ * and the second set against the words that follow. */
+static TT_ALWAYS_INLINE void dw_plane_k(const int16_t *s, int32_t srow, const uint32_t *taps, int32_t K,
+                                        int32_t stride, int32_t out_h, int32_t out_w, int32_t b, float m,
+                                        int32_t output_zero, int8_t *y, mask_writer *bits)
+{
+    const int32_t H = K / 2; /* K is odd */
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+        const int16_t *row = s + oy * stride * srow;
+        int32_t ox = 0;
+        if (stride == 1) {
+            for (; ox + 2 <= out_w; ox += 2) {
+                const int16_t *p = row + ox;
+                int32_t acc0 = 0, acc1 = 0;
+                for (int32_t kh = 0; kh < K; ++kh) {
+                    const uint32_t *t = taps + kh * (K + 1);
+                    uint32_t word = load_pair(p);
+                    acc0 = pair_mac(word, t[0], acc0);
+                    acc1 = half_mac_tb(word, t[H + 1], acc1);
+                    for (int32_t j = 1; j < H; ++j) {
+                        word = load_pair(p + 2 * j);
+                        acc0 = pair_mac(word, t[j], acc0);
+                        acc1 = pair_mac(word, t[H + 1 + j], acc1);
+                    }
+                    word = load_pair(p + 2 * H);
+                    acc0 = half_mac_bb(word, t[H], acc0);
+                    acc1 = pair_mac(word, t[2 * H + 1], acc1);
+                    p += srow;
+                }
+                conv_output(y++, bits, sat_add(acc0, b), m, output_zero);
+                conv_output(y++, bits, sat_add(acc1, b), m, output_zero);
+            }
+        }
+        for (; ox < out_w; ++ox) {
+            const int16_t *p = row + ox * stride;
+            int32_t acc = 0;
+            for (int32_t kh = 0; kh < K; ++kh) {
+                const uint32_t *t = taps + kh * (K + 1);
+                for (int32_t j = 0; j < H; ++j) {
+                    acc = pair_mac(load_pair(p + 2 * j), t[j], acc);
+                }
+                acc += (int32_t)p[K - 1] * (int32_t)(int16_t)t[H];
+                p += srow;
+            }
+            conv_output(y++, bits, sat_add(acc, b), m, output_zero);
+        }
+    }
+}
+
+static void conv2d_depthwise(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                             const float *multipliers, int32_t output_zero, int8_t *output, mask_writer *bits,
+                             int32_t batch, int32_t channels, int32_t in_h, int32_t in_w, int32_t K,
+                             int32_t stride, int32_t pad_top, int32_t pad_left, int32_t srow, int32_t scols,
+                             int32_t out_h, int32_t out_w)
+{
+    int16_t scratch[DW_SCRATCH];
+    uint32_t taps[DW_MAX_K * (DW_MAX_K + 1)];
+    const int32_t plane = in_h * in_w;
+    memset(scratch, 0, (size_t)(srow * scols) * sizeof scratch[0]);
+    for (int32_t n = 0; n < batch; ++n) {
+        for (int32_t c = 0; c < channels; ++c) {
+            const int8_t *x = input + (n * channels + c) * plane;
+            int8_t *y = output + (n * channels + c) * out_h * out_w;
+            const int8_t *w = weight + c * K * K;
+            for (int32_t kh = 0; kh < K; ++kh) {
+                const int8_t *wr = w + kh * K;
+                uint32_t *t = taps + kh * (K + 1);
+                for (int32_t j = 0; j < K / 2; ++j) {
+                    t[j] = (uint32_t)(uint16_t)(int16_t)wr[2 * j] | (uint32_t)(uint16_t)(int16_t)wr[2 * j + 1] << 16;
+                    t[K / 2 + 2 + j] =
+                        (uint32_t)(uint16_t)(int16_t)wr[2 * j + 1] | (uint32_t)(uint16_t)(int16_t)wr[2 * j + 2] << 16;
+                }
+                t[K / 2] = (uint32_t)(uint16_t)(int16_t)wr[K - 1];
+                t[K / 2 + 1] = (uint32_t)(uint16_t)(int16_t)wr[0];
+            }
+            for (int32_t iy = 0; iy < in_h; ++iy) {
+                int16_t *d = scratch + (iy + pad_top) * srow + pad_left;
+                const int8_t *xr = x + iy * in_w;
+                for (int32_t ix = 0; ix < in_w; ++ix) {
+                    d[ix] = (int16_t)((int32_t)xr[ix] - input_zero);
+                }
+            }
+            const int32_t b = bias[c];
+            const float m = multipliers[c];
+            if (K == 3 && stride == 1) {
+                dw_plane_k(scratch, srow, taps, 3, 1, out_h, out_w, b, m, output_zero, y, bits);
+            } else if (K == 3) {
+                dw_plane_k(scratch, srow, taps, 3, 2, out_h, out_w, b, m, output_zero, y, bits);
+            } else if (K == 5 && stride == 1) {
+                dw_plane_k(scratch, srow, taps, 5, 1, out_h, out_w, b, m, output_zero, y, bits);
+            } else if (K == 5) {
+                dw_plane_k(scratch, srow, taps, 5, 2, out_h, out_w, b, m, output_zero, y, bits);
+            } else if (stride == 1) {
+                dw_plane_k(scratch, srow, taps, 7, 1, out_h, out_w, b, m, output_zero, y, bits);
+            } else {
+                dw_plane_k(scratch, srow, taps, 7, 2, out_h, out_w, b, m, output_zero, y, bits);
+            }
+        }
+    }
+}
+
 /* floor / ceil of numerator / denominator for denominator > 0 and any sign of numerator. */
 static int32_t floor_div_nonneg(int32_t numerator, int32_t denominator)
 {
@@ -376,6 +559,21 @@ void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight,
         pad_top == 0 && pad_left == 0 && pad_bottom == 0 && pad_right == 0) {
         conv2d_pointwise(input, input_zero, weight, bias, multipliers, output_zero, output, &bits,
                          batch, in_channels, in_h * in_w, out_channels, groups);
+        mask_end(&bits);
+        return;
+    }
+#endif
+
+#ifndef TT_NAIVE_KERNELS
+    /* Depthwise KxK on a small plane: conv2d_depthwise. */
+    if (group_in == 1 && group_out == 1 && kernel_h == kernel_w &&
+        (kernel_h == 3 || kernel_h == 5 || kernel_h == 7) && stride_h == stride_w &&
+        (stride_h == 1 || stride_h == 2) && pad_top >= 0 && pad_left >= 0 && pad_bottom >= 0 &&
+        pad_right >= 0 && input_zero >= -255 && input_zero <= 255 && out_h > 0 && out_w > 0 &&
+        (in_w + pad_left + pad_right) * (in_h + pad_top + pad_bottom) <= DW_SCRATCH) {
+        conv2d_depthwise(input, input_zero, weight, bias, multipliers, output_zero, output, &bits, batch,
+                         in_channels, in_h, in_w, kernel_h, stride_h, pad_top, pad_left,
+                         in_w + pad_left + pad_right, in_h + pad_top + pad_bottom, out_h, out_w);
         mask_end(&bits);
         return;
     }
