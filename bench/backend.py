@@ -97,7 +97,7 @@ def main() -> None:
     header = (
         f"{'model':<15}{'scheme':<8}{'arena':>9}{'static':>9}{'stack':>7}{'SRAM':>9}{'flash':>10}"
         f"{'infer insns':>13}{'step insns':>13}{'published cycles':>18}"
-        + (f"{'naive infer':>13}{'naive step':>13}" if args.naive else "")
+        + (f"{'naive infer':>14}{'naive step':>15}" if args.naive else "")
     )
     print(header)
     print("-" * len(header))
@@ -116,7 +116,7 @@ def main() -> None:
                 f"{model:<15}{suffix:<8}{m['arena']:>9,}{m['static']:>9,}{m['stack']:>7,}"
                 f"{m['static'] + m['stack']:>9,}{m['flash']:>10,}{m['infer']:>13,}{m['step']:>13,}"
                 f"{PUBLISHED_MS[model] * 216_000:>18,}"
-                + (f"{m['naive infer']:>13,}{m['naive step']:>13,}" if args.naive else "")
+                + (f"{m['naive infer']:>14,}{m['naive step']:>15,}" if args.naive else "")
             )
 
 

@@ -18,9 +18,11 @@
 #if defined(__GNUC__)
 #define TT_ALWAYS_INLINE inline __attribute__((always_inline))
 #define TT_NOINLINE __attribute__((noinline))
+#define TT_MAYBE_UNUSED __attribute__((unused))
 #else
 #define TT_ALWAYS_INLINE inline
 #define TT_NOINLINE
+#define TT_MAYBE_UNUSED
 #endif
 
 #ifdef TT_NAIVE_KERNELS
@@ -44,7 +46,8 @@ static TT_ALWAYS_INLINE int32_t sat_add(int32_t a, int32_t b)
 /* tt_requantize (tt_quant.c) inlined, the same operations in the same order:
  * clamp(rint(f32(acc) * multiplier) + zero_point, -128, 127), clamped while
  * still a float. */
-static TT_ALWAYS_INLINE int8_t requantize_s8(int32_t acc, float multiplier, int32_t zero_point)
+/* Unused where conv_output requantizes with VCVTR (Cortex-M7 builds). */
+static TT_MAYBE_UNUSED TT_ALWAYS_INLINE int8_t requantize_s8(int32_t acc, float multiplier, int32_t zero_point)
 {
     float rounded = rintf((float)acc * multiplier);
     const float low = (float)(-128 - zero_point);
