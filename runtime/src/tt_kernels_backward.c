@@ -7,6 +7,7 @@
  * no double precision), so they agree within the f32 summation error bound.
  */
 #include "tt_kernels.h"
+#include "tt_math.h"
 
 #include <math.h>
 
@@ -74,9 +75,9 @@ void tt_softmax_cross_entropy_f32(const float *logits, const int32_t *labels, fl
         const float largest = row_max(row, classes);
         float sum = 0.0f;
         for (int32_t j = 0; j < classes; ++j) {
-            sum += expf(row[j] - largest);
+            sum += tt_expf(row[j] - largest);
         }
-        total += logf(sum) - (row[labels[n]] - largest);
+        total += tt_logf(sum) - (row[labels[n]] - largest);
     }
     *loss = total / (float)batch;
 }
@@ -93,7 +94,7 @@ void tt_softmax_cross_entropy_grad_f32(const float *logits, const int32_t *label
          * logit is read before its slot is written (in place). */
         float sum = 0.0f;
         for (int32_t j = 0; j < classes; ++j) {
-            const float e = expf(row[j] - largest);
+            const float e = tt_expf(row[j] - largest);
             out[j] = e;
             sum += e;
         }

@@ -266,3 +266,37 @@ def test_tt_export_command_line(trained, tmp_path, capsys):
     assert exit_info.value.code == 1
     assert "tt-export: error: trained parameter" in capsys.readouterr().err
     assert not (tmp_path / "wrong.pkl").exists()
+
+
+@needs_shared
+def test_reimport_predicts_like_the_device(imported, tmp_path):
+    """Train with the generated C program (the dataset program: the same C as on the board,
+    here built for the host; the board build gives the same bits, test_qemu_training.py),
+    read its parameters back, export, re-import: the re-imported model predicts what the
+    program predicts with its trained parameters."""
+    from tiny_training.backends.armv7em.harness import train_on_board
+    from tiny_training.backends.armv7em.project import build_project, write_project
+    from tiny_training.interpreters import ReferenceInterpreter
+    from tiny_training.passes.qtrain_memory import QtrainMemoryPass
+    from tiny_training.passes.qtrain_training import QtrainTrainingPass
+
+    module = imported.clone()
+    QtrainTrainingPass(scheme="mcunet-5fps-49kb", classes=CLASSES, seed=0).apply(Context(), module)
+    QtrainMemoryPass(algorithm="greedy-by-size").apply(Context(), module)
+    images, labels = images_and_labels(STEPS + 4, seed=1)
+    write_project(module, tmp_path / "project", sample_image=images[0], sample_label=int(labels[0]))
+    build_project(tmp_path / "project", "host")
+    trained = train_on_board(tmp_path / "project", images[:STEPS], labels[:STEPS], target="host")
+    device = train_on_board(
+        tmp_path / "project", images[STEPS:], labels[STEPS:], target="host", train=False, initial_params=trained.params
+    )
+    path = tmp_path / "device.pkl"
+    export.export_pretrained_format(path, "mcunet-5fps", trained.params)
+    reimported = ReferenceInterpreter(export.import_trained(path))
+    for image, expected, logits in zip(images[STEPS:], device.predictions, device.logits, strict=True):
+        (result,) = reimported.call("main", image)
+        assert int(np.argmax(result)) == expected
+        # fp32 head: the C program sums in a different order than numpy (f32 vs f64), so the
+        # logits agree to a few f32 ulps of their magnitude, not bit for bit.
+        scale = max(1.0, float(np.abs(result).max()))
+        np.testing.assert_allclose(result.reshape(-1), np.asarray(logits, np.float32).reshape(-1), rtol=0, atol=1e-4 * scale)
