@@ -11,7 +11,7 @@
 5. Print the SRAM / flash / instructions table; write the memory plan picture, the
    memory report, the loss curve and the trained parameters into `demo-out/`.
 
-Sizes: DEMO_TRAIN / DEMO_TEST environment variables (default 150 / 50 images).
+Sizes: DEMO_TRAIN / DEMO_TEST environment variables (default 300 / 50 images).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def loss_plot(losses: list[float], path: Path) -> None:
 
 
 def main() -> None:
-    train_count = int(os.environ.get("DEMO_TRAIN", "150"))
+    train_count = int(os.environ.get("DEMO_TRAIN", "300"))
     test_count = int(os.environ.get("DEMO_TEST", "50"))
     missing = qemu.missing_programs("gcc")
     if missing:
