@@ -4,6 +4,7 @@
     build = build_project(Path("out"), "host")          # libmodel.so + model_host + model_host_train
     build = build_project(Path("out"), "cortex-m7")     # model_m7.elf + model_m7_train.elf (or the object only)
     build = build_project(Path("out"), "cortex-m7", toolchain="clang")   # the same with clang + lld
+    build = build_project(Path("out"), "host", sanitize=True)   # in build-asan/: ASan + UBSan programs
 
 The project's CMakeLists.txt builds against the repository's runtime sources
 (`runtime/src/*.c`, found through the cache variable `TT_ROOT`, set to this checkout)
@@ -51,6 +52,11 @@ TOOLCHAINS = ("gcc", "clang")
 M7_TOOLCHAIN_FILES = {"gcc": TOOLCHAIN_FILE, "clang": PROJECT_ROOT / "cmake" / "clang-thumbv7em.cmake"}
 M7_TOOLCHAIN_PROGRAMS = {"gcc": ("arm-none-eabi-gcc",), "clang": ("clang", "ld.lld", "arm-none-eabi-gcc")}
 TRAIN_PROGRAMS = {"host": "model_host_train", "cortex-m7": "model_m7_train.elf"}
+# build_project(..., sanitize=True): host programs under AddressSanitizer and
+# UndefinedBehaviorSanitizer (any finding aborts), with the project's own flags kept
+# (-ffp-contract=off -fno-fast-math: the same IEEE results as the optimized build).
+SANITIZE_C_FLAGS = "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+SANITIZE_LINK_FLAGS = "-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 
 class BuildError(RuntimeError):
@@ -254,10 +260,14 @@ def _relevant(output: str, limit: int = 40) -> str:
     return "\n".join(lines[-limit:])
 
 
-def default_build_dir(directory: Path | str, target: str = "host", toolchain: str = "gcc") -> Path:
-    """Where build_project builds by default: build/, build-clang/, build-m7/, build-m7-clang/."""
+def default_build_dir(
+    directory: Path | str, target: str = "host", toolchain: str = "gcc", *, sanitize: bool = False
+) -> Path:
+    """Where build_project builds by default: build/, build-clang/, build-m7/, build-m7-clang/,
+    and build-asan/, build-clang-asan/ for the sanitizer builds (host)."""
     name = "build" if target == "host" else "build-m7"
-    return Path(directory).resolve() / (name if toolchain == "gcc" else f"{name}-{toolchain}")
+    name = name if toolchain == "gcc" else f"{name}-{toolchain}"
+    return Path(directory).resolve() / (f"{name}-asan" if sanitize else name)
 
 
 def build_project(
@@ -269,6 +279,7 @@ def build_project(
     toolchain: str = "gcc",
     stack_size: int | None = None,
     training_only: bool = False,
+    sanitize: bool = False,
 ) -> BuildResult:
     """Configures and builds the project with CMake for `host` or `cortex-m7`.
 
@@ -278,16 +289,30 @@ def build_project(
     compilers in an existing one. stack_size: the board programs' stack reservation in bytes
     (TT_STACK_SIZE; a multiple of 32, at least 256; default the linker script's 16 KB).
     training_only: build the dataset program alone (model_host_train or model_m7_train.elf).
+    sanitize: (host only) build with AddressSanitizer and UndefinedBehaviorSanitizer
+    (SANITIZE_C_FLAGS: -O1 -g, any finding aborts; a Debug build, so asserts are on) in
+    build-asan/ (build-clang-asan/). Run the executables (model_host, model_host_train);
+    libmodel.so is built too but needs the sanitizer runtime preloaded to be loaded.
     """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r} (expected one of {', '.join(TARGETS)})")
     if toolchain not in TOOLCHAINS:
         raise ValueError(f"unknown toolchain {toolchain!r} (expected one of {', '.join(TOOLCHAINS)})")
+    if sanitize and target != "host":
+        raise ValueError(f"sanitize=True builds host programs only, not {target!r}")
     directory = Path(directory).resolve()
-    build_dir = Path(build_dir) if build_dir else default_build_dir(directory, target, toolchain)
+    build_dir = Path(build_dir) if build_dir else default_build_dir(directory, target, toolchain, sanitize=sanitize)
     if shutil.which("cmake") is None:
         raise BuildError("cmake is not installed (run tools/setup.sh)")
     configure = ["cmake", "-S", str(directory), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release"]
+    if sanitize:
+        # Debug adds only -g: the -O1 of SANITIZE_C_FLAGS stays in effect, and asserts are on.
+        configure[-1] = "-DCMAKE_BUILD_TYPE=Debug"
+        configure += [
+            f"-DCMAKE_C_FLAGS={SANITIZE_C_FLAGS}",
+            f"-DCMAKE_EXE_LINKER_FLAGS={SANITIZE_LINK_FLAGS}",
+            f"-DCMAKE_SHARED_LINKER_FLAGS={SANITIZE_LINK_FLAGS}",
+        ]
     if target == "cortex-m7":
         for program in M7_TOOLCHAIN_PROGRAMS[toolchain]:
             if shutil.which(program) is None:
