@@ -638,6 +638,12 @@ static TT_ALWAYS_INLINE void dw_plane_k(const int16_t *s, int32_t srow, const ui
     }
 }
 
+/* Planes whose padded size does not fit the scratch go in bands of output
+ * rows: the scratch then holds the band's input rows (out-of-range rows as
+ * zero), srow * band_rows <= DW_SCRATCH. The output of a channel never reaches
+ * its own input (it starts one output channel below the input at the lowest, and
+ * an output plane is no larger than an input plane), so a band may be written
+ * while later rows of the channel's input are still to be read. */
 static void conv2d_depthwise(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
                              const float *multipliers, int32_t output_zero, int8_t *output, mask_writer *bits,
                              int32_t batch, int32_t channels, int32_t in_h, int32_t in_w, int32_t K,
@@ -647,7 +653,11 @@ static void conv2d_depthwise(const int8_t *input, int32_t input_zero, const int8
     int16_t scratch[DW_SCRATCH];
     uint32_t taps[DW_MAX_K * (DW_MAX_K + 1)];
     const int32_t plane = in_h * in_w;
-    memset(scratch, 0, (size_t)(srow * scols) * sizeof scratch[0]);
+    /* Output rows per band: (band - 1) * stride + K input rows fit the scratch. */
+    const int banded = srow * scols > DW_SCRATCH;
+    const int32_t band = banded ? min_i32(out_h, (DW_SCRATCH / srow - K) / stride + 1) : out_h;
+    const int32_t band_rows = (band - 1) * stride + K;
+    memset(scratch, 0, (size_t)(srow * (banded ? band_rows : scols)) * sizeof scratch[0]);
     for (int32_t n = 0; n < batch; ++n) {
         for (int32_t c = 0; c < channels; ++c) {
             const int8_t *x = input + (n * channels + c) * plane;
@@ -664,27 +674,40 @@ static void conv2d_depthwise(const int8_t *input, int32_t input_zero, const int8
                 t[K / 2] = (uint32_t)(uint16_t)(int16_t)wr[K - 1];
                 t[K / 2 + 1] = (uint32_t)(uint16_t)(int16_t)wr[0];
             }
-            for (int32_t iy = 0; iy < in_h; ++iy) {
-                int16_t *d = scratch + (iy + pad_top) * srow + pad_left;
-                const int8_t *xr = x + iy * in_w;
-                for (int32_t ix = 0; ix < in_w; ++ix) {
-                    d[ix] = (int16_t)((int32_t)xr[ix] - input_zero);
-                }
-            }
             const int32_t b = bias[c];
             const float m = multipliers[c];
-            if (K == 3 && stride == 1) {
-                dw_plane_k(scratch, srow, taps, 3, 1, out_h, out_w, b, m, output_zero, y, bits);
-            } else if (K == 3) {
-                dw_plane_k(scratch, srow, taps, 3, 2, out_h, out_w, b, m, output_zero, y, bits);
-            } else if (K == 5 && stride == 1) {
-                dw_plane_k(scratch, srow, taps, 5, 1, out_h, out_w, b, m, output_zero, y, bits);
-            } else if (K == 5) {
-                dw_plane_k(scratch, srow, taps, 5, 2, out_h, out_w, b, m, output_zero, y, bits);
-            } else if (stride == 1) {
-                dw_plane_k(scratch, srow, taps, 7, 1, out_h, out_w, b, m, output_zero, y, bits);
-            } else {
-                dw_plane_k(scratch, srow, taps, 7, 2, out_h, out_w, b, m, output_zero, y, bits);
+            for (int32_t oy0 = 0; oy0 < out_h; oy0 += band) {
+                const int32_t rows_out = min_i32(band, out_h - oy0);
+                const int32_t first_row = oy0 * stride - pad_top; /* input row of scratch row 0 */
+                const int32_t rows = banded ? (rows_out - 1) * stride + K : in_h + pad_top;
+                for (int32_t j = banded ? 0 : pad_top; j < rows; ++j) {
+                    const int32_t iy = first_row + j;
+                    int16_t *d = scratch + j * srow + pad_left;
+                    if (iy < 0 || iy >= in_h) {
+                        for (int32_t ix = 0; ix < in_w; ++ix) {
+                            d[ix] = 0; /* only banded: rows a previous band may have filled */
+                        }
+                        continue;
+                    }
+                    const int8_t *xr = x + iy * in_w;
+                    for (int32_t ix = 0; ix < in_w; ++ix) {
+                        d[ix] = (int16_t)((int32_t)xr[ix] - input_zero);
+                    }
+                }
+                int8_t *yb = y + oy0 * out_w;
+                if (K == 3 && stride == 1) {
+                    dw_plane_k(scratch, srow, taps, 3, 1, rows_out, out_w, b, m, output_zero, yb, bits);
+                } else if (K == 3) {
+                    dw_plane_k(scratch, srow, taps, 3, 2, rows_out, out_w, b, m, output_zero, yb, bits);
+                } else if (K == 5 && stride == 1) {
+                    dw_plane_k(scratch, srow, taps, 5, 1, rows_out, out_w, b, m, output_zero, yb, bits);
+                } else if (K == 5) {
+                    dw_plane_k(scratch, srow, taps, 5, 2, rows_out, out_w, b, m, output_zero, yb, bits);
+                } else if (stride == 1) {
+                    dw_plane_k(scratch, srow, taps, 7, 1, rows_out, out_w, b, m, output_zero, yb, bits);
+                } else {
+                    dw_plane_k(scratch, srow, taps, 7, 2, rows_out, out_w, b, m, output_zero, yb, bits);
+                }
             }
         }
     }
@@ -820,7 +843,7 @@ void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight,
         (kernel_h == 3 || kernel_h == 5 || kernel_h == 7) && stride_h == stride_w &&
         (stride_h == 1 || stride_h == 2) && pad_top >= 0 && pad_left >= 0 && pad_bottom >= 0 &&
         pad_right >= 0 && input_zero >= -255 && input_zero <= 255 && out_h > 0 && out_w > 0 &&
-        (in_w + pad_left + pad_right) * (in_h + pad_top + pad_bottom) <= DW_SCRATCH) {
+        (in_w + pad_left + pad_right) * kernel_h <= DW_SCRATCH) {
         conv2d_depthwise(input, input_zero, weight, bias, multipliers, output_zero, output, &bits, batch,
                          in_channels, in_h, in_w, kernel_h, stride_h, pad_top, pad_left,
                          in_w + pad_left + pad_right, in_h + pad_top + pad_bottom, out_h, out_w);

@@ -114,7 +114,7 @@ DEPTHWISE = {
     "k7_s2_8x8": ((1, 6, 8, 8), 7, 2, (3, 3, 3, 3)),
     "k7_s2_odd": ((1, 4, 16, 15), 7, 2, (3, 3, 3, 3)),
     "k3_scratch_full": ((1, 3, 14, 30), 3, 1, (1, 1, 1, 1)),  # 16 x 32 = 512 padded
-    "k3_scratch_over": ((1, 3, 15, 30), 3, 1, (1, 1, 1, 1)),  # 17 x 32: the general path
+    "k3_scratch_over": ((1, 3, 15, 30), 3, 1, (1, 1, 1, 1)),  # 17 x 32: over the whole-plane scratch (the banded path)
     "k3_single_channel": ((1, 1, 16, 16), 3, 1, (1, 1, 1, 1)),
 }
 
