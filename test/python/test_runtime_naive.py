@@ -18,14 +18,11 @@ not an implementation detail.
 from __future__ import annotations
 
 import ctypes
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
+from runtime_builds import fast_and_naive
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 U = 2.0**-24
 TINY = float(np.finfo(np.float32).tiny)
 V, I, F = ctypes.c_void_p, ctypes.c_int32, ctypes.c_float
@@ -58,29 +55,9 @@ CASES = {
 }
 
 
-def _build(directory: Path, naive: bool) -> ctypes.CDLL:
-    sources = sorted(str(path) for path in (PROJECT_ROOT / "runtime" / "src").glob("*.c"))
-    library = directory / ("libtt_naive.so" if naive else "libtt_fast.so")
-    command = [
-        "gcc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror",
-        "-ffp-contract=off", "-fno-fast-math", f"-I{PROJECT_ROOT / 'runtime' / 'include'}",
-        *(["-DTT_NAIVE_KERNELS"] if naive else []), *sources, "-o", str(library), "-lm",
-    ]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True, text=True)
-    loaded = ctypes.CDLL(str(library))
-    for name, (restype, argtypes) in SIGNATURES.items():
-        function = getattr(loaded, name)
-        function.restype = restype
-        function.argtypes = argtypes
-    return loaded
-
-
 @pytest.fixture(scope="module")
 def libs(tmp_path_factory) -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc is not installed")
-    directory = tmp_path_factory.mktemp("naive-build")
-    return _build(directory, naive=False), _build(directory, naive=True)
+    return fast_and_naive(tmp_path_factory, "naive-build", SIGNATURES)
 
 
 def p(array: np.ndarray | None):
