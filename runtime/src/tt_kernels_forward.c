@@ -4,6 +4,7 @@
  * paths; the arithmetic per element is the one of tt_quant.c.
  */
 #include "tt_kernels.h"
+#include "tt_mask_writer.h"
 #include "tt_quant.h"
 
 #include <math.h>
@@ -83,40 +84,7 @@ static TT_ALWAYS_INLINE int8_t add_requantize_s8(int8_t a, int32_t a_zero, float
 
 /* ------------------------------------------------------------------ masks */
 
-/* Writes a bit-packed clamp mask in flat order, one byte at a time, so that
- * the bytes need no clearing first and unused high bits end up 0. With a NULL
- * destination every call is a no-op (the op has no mask result). */
-typedef struct {
-    uint8_t *next;
-    uint32_t bits;
-    uint32_t filled;
-} mask_writer;
-
-static mask_writer mask_begin(uint8_t *mask)
-{
-    mask_writer writer = {mask, 0u, 0u};
-    return writer;
-}
-
-static void mask_push(mask_writer *writer, int inside)
-{
-    if (writer->next == NULL) {
-        return;
-    }
-    writer->bits |= (uint32_t)(inside != 0) << writer->filled;
-    if (++writer->filled == 8u) {
-        *writer->next++ = (uint8_t)writer->bits;
-        writer->bits = 0u;
-        writer->filled = 0u;
-    }
-}
-
-static void mask_end(mask_writer *writer)
-{
-    if (writer->next != NULL && writer->filled != 0u) {
-        *writer->next = (uint8_t)writer->bits;
-    }
-}
+/* The mask writer (mask_begin, mask_push, mask_end) is in tt_mask_writer.h. */
 
 /* Was `rounded + zero` inside [-128, 127] before the clamp? Compared as floats:
  * `rounded` may be far outside the int32 range. */

@@ -22,6 +22,7 @@
  * kernels (and their fast paths), and a regular 1x1 conv has a blocked loop.
  */
 #include "tt_kernels.h"
+#include "tt_mask_writer.h"
 #include "tt_quant.h"
 
 #include <math.h>
@@ -40,33 +41,7 @@ static int32_t min_i32(int32_t a, int32_t b)
 
 /* ------------------------------------------------------------------ masks */
 
-/* The clamp mask in flat order, one byte at a time (as tt_kernels_forward.c):
- * no clearing needed, unused high bits of the last byte end up 0. */
-typedef struct {
-    uint8_t *next;
-    uint32_t bits;
-    uint32_t filled;
-} mask_writer;
-
-static void mask_push(mask_writer *writer, int inside)
-{
-    if (writer->next == NULL) {
-        return;
-    }
-    writer->bits |= (uint32_t)(inside != 0) << writer->filled;
-    if (++writer->filled == 8u) {
-        *writer->next++ = (uint8_t)writer->bits;
-        writer->bits = 0u;
-        writer->filled = 0u;
-    }
-}
-
-static void mask_end(mask_writer *writer)
-{
-    if (writer->next != NULL && writer->filled != 0u) {
-        *writer->next = (uint8_t)writer->bits;
-    }
-}
+/* The mask writer (mask_begin, mask_push, mask_end) is in tt_mask_writer.h. */
 
 /* Requantizes one accumulator (bias added) and records whether the int8 clamp
  * left it alone, exactly as tt_conv2d_s8. */
@@ -281,7 +256,7 @@ void tt_conv2d_split_s8(const int8_t *input, int32_t input_zero,
     const int32_t in_plane = in_h * in_w;
     const int pointwise = kernel_h == 1 && kernel_w == 1 && stride_h == 1 && stride_w == 1 &&
                           pad_top == 0 && pad_left == 0 && pad_bottom == 0 && pad_right == 0;
-    mask_writer bits = {mask, 0u, 0u};
+    mask_writer bits = mask_begin(mask);
     int8_t *y = output;
 
 #ifndef TT_NAIVE_KERNELS
