@@ -41,6 +41,7 @@ import struct
 import subprocess
 import tempfile
 import time
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,3 +350,268 @@ def _progress(stdout: str) -> str:
     if not samples:
         return "before the end of the first sample"
     return f"after {int(samples[-1]) + 1} samples"
+
+
+# --------------------------------------------------------------------------- the A/B store
+#
+# tt_store.bin (runtime/include/tt_persist.h): slot A at 0, slot B at slot_bytes; each slot
+# a 28-byte header (u32 magic "TTAB", version 1, sequence, payload length, payload CRC-32,
+# slot_bytes, CRC-32 of the previous 24 bytes) and the payload: the TTPW serialization of
+# the trainable parameters. CRC-32 is zlib.crc32. A fresh store is 2 x slot_bytes of 0xFF.
+# This is an implementation independent of the C one (runtime/src/tt_persist.c).
+
+STORE_FILE = "tt_store.bin"
+FAULT_FILE = "tt_fault.bin"
+STORE_MAGIC = b"TTAB"
+STORE_VERSION = 1
+STORE_HEADER_BYTES = 28
+FLAG_STORE_RESUME = 8
+FLAG_STORE_SAVE = 16
+FLAG_STORE_SAVE_EACH = 32
+FLAG_FAULT = 64
+FAULT_EXIT_STATUS = 99
+SLOT_NAMES = ("A", "B")
+
+
+class StoreError(HarnessError):
+    """A store file that cannot be read, or holds no valid record."""
+
+
+@dataclass
+class SlotState:
+    name: str  # "A" or "B"
+    valid: bool
+    sequence: int | None  # from a header whose CRC is right (None otherwise)
+    length: int | None
+    problem: str | None  # why not valid
+
+
+@dataclass
+class StoreState:
+    slot_bytes: int
+    slots: tuple[SlotState, SlotState]
+    newest: str | None  # the valid slot with the highest sequence ("A" on a tie), None: no saved state
+    payload: bytes | None = field(default=None, repr=False)  # the newest valid record's payload
+    params: dict[str, np.ndarray] | None = field(default=None, repr=False)  # decoded from it
+
+    @property
+    def sequence(self) -> int | None:
+        return None if self.newest is None else self.slots[SLOT_NAMES.index(self.newest)].sequence
+
+    def describe(self) -> str:
+        parts = []
+        for slot in self.slots:
+            state = f"seq {slot.sequence}" if slot.valid else f"invalid ({slot.problem})"
+            parts.append(f"slot {slot.name} {state}")
+        return ", ".join(parts)
+
+
+def encode_params(params: Mapping[str, np.ndarray]) -> bytes:
+    """The TTPW serialization of parameters (what write_params writes): a store payload."""
+    with tempfile.TemporaryDirectory(prefix="tt-store-") as scratch:
+        path = Path(scratch) / "params.bin"
+        write_params(path, params)
+        return path.read_bytes()
+
+
+def decode_params(payload: bytes, what: str = "payload") -> dict[str, np.ndarray]:
+    """Parameters from a TTPW serialization (read_params on bytes)."""
+    with tempfile.TemporaryDirectory(prefix="tt-store-") as scratch:
+        path = Path(scratch) / "params.bin"
+        path.write_bytes(payload)
+        try:
+            return read_params(path)
+        except HarnessError as error:
+            raise StoreError(str(error).replace(str(path), what)) from None
+
+
+def store_slot_bytes(payload_bytes: int) -> int:
+    """The slot size the device uses for a payload of this size: header + payload, rounded up to 8."""
+    return (STORE_HEADER_BYTES + payload_bytes + 7) // 8 * 8
+
+
+def encode_slot(payload: bytes, sequence: int, slot_bytes: int) -> bytes:
+    """One committed slot record: header + payload (without the slot's erased tail)."""
+    if STORE_HEADER_BYTES + len(payload) > slot_bytes:
+        raise ValueError(f"a payload of {len(payload)} bytes does not fit a slot of {slot_bytes} bytes")
+    head = STORE_MAGIC + struct.pack("<5I", STORE_VERSION, sequence, len(payload), zlib.crc32(payload), slot_bytes)
+    return head + struct.pack("<I", zlib.crc32(head)) + payload
+
+
+def read_store(path: Path | str, slot_bytes: int | None = None) -> StoreState:
+    """Verifies both slots of a store file; the newest valid record's parameters are decoded.
+    slot_bytes: the store's geometry (default: half the file, as the device formats it)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"cannot read the store {path}: {error.strerror}") from None
+    if slot_bytes is None:
+        if len(data) % 2 or len(data) < 2 * STORE_HEADER_BYTES:
+            raise StoreError(f"{path}: {len(data)} bytes is not two slots (give slot_bytes)")
+        slot_bytes = len(data) // 2
+    slots = []
+    for index, name in enumerate(SLOT_NAMES):
+        start = index * slot_bytes
+        header = data[start : start + STORE_HEADER_BYTES]
+        slot = SlotState(name, False, None, None, None)
+        slots.append(slot)
+        if len(header) < STORE_HEADER_BYTES:
+            slot.problem = "unreadable header (file too short)"
+            continue
+        if header[:4] != STORE_MAGIC:
+            slot.problem = "no record (bad magic)"
+            continue
+        version, sequence, length, payload_crc, recorded_slot_bytes, header_crc = struct.unpack_from("<6I", header, 4)
+        if zlib.crc32(header[:24]) != header_crc:
+            slot.problem = "header CRC mismatch"
+            continue
+        if version != STORE_VERSION or recorded_slot_bytes != slot_bytes:
+            slot.problem = f"other format version or slot size (version {version}, slot {recorded_slot_bytes} bytes)"
+            continue
+        slot.sequence, slot.length = sequence, length
+        if length > slot_bytes - STORE_HEADER_BYTES:
+            slot.problem = "payload length over the slot size"
+            continue
+        payload = data[start + STORE_HEADER_BYTES : start + STORE_HEADER_BYTES + length]
+        if len(payload) < length:
+            slot.problem = "unreadable payload (file too short)"
+            continue
+        if zlib.crc32(payload) != payload_crc:
+            slot.problem = "payload CRC mismatch"
+            continue
+        slot.valid = True
+    valid = [slot for slot in slots if slot.valid]
+    state = StoreState(slot_bytes, (slots[0], slots[1]), None)
+    if valid:
+        newest = max(valid, key=lambda slot: (slot.sequence, slot.name == "A"))
+        start = SLOT_NAMES.index(newest.name) * slot_bytes + STORE_HEADER_BYTES
+        state.newest = newest.name
+        state.payload = data[start : start + newest.length]
+        state.params = decode_params(state.payload, f"{path} slot {newest.name}")
+    return state
+
+
+def verify_store(path: Path | str, slot_bytes: int | None = None) -> StoreState:
+    """read_store, raising StoreError when neither slot holds a valid record."""
+    state = read_store(path, slot_bytes)
+    if state.newest is None:
+        raise StoreError(f"{path}: no saved state ({state.describe()})")
+    return state
+
+
+def write_store(
+    path: Path | str,
+    params: Mapping[str, np.ndarray],
+    *,
+    sequence: int = 1,
+    slot: str = "A",
+    slot_bytes: int | None = None,
+) -> StoreState:
+    """Restore: a fresh store (both slots erased) with one record of `params` in `slot`;
+    the device resumes from it (FLAG_STORE_RESUME). params should be every trainable
+    parameter, so that slot_bytes (default: the device's for that payload) matches."""
+    payload = encode_params(params)
+    slot_bytes = slot_bytes or store_slot_bytes(len(payload))
+    data = bytearray(b"\xff" * (2 * slot_bytes))
+    record = encode_slot(payload, sequence, slot_bytes)
+    start = SLOT_NAMES.index(slot) * slot_bytes
+    data[start : start + len(record)] = record
+    Path(path).write_bytes(bytes(data))
+    return read_store(path, slot_bytes)
+
+
+@dataclass
+class StoreRun:
+    exit_code: int  # 0, or FAULT_EXIT_STATUS when the fault injection stopped it
+    stdout: str
+    interrupted: bool
+    loaded: tuple[str, int] | None  # (slot, sequence) it resumed from
+    saved: list[tuple[str, int]]  # (slot, sequence) of each completed save
+    invalid: dict[str, str]  # slot -> problem, as the device saw them on resume
+    params_out: dict[str, np.ndarray] | None  # tt_params_out.bin (None when interrupted)
+
+
+_STORE_LINE = re.compile(r"^store (loaded|saved) slot ([AB]) seq (\d+)$", re.MULTILINE)
+_INVALID_LINE = re.compile(r"^store slot ([AB]) invalid: (.*)$", re.MULTILINE)
+
+
+def run_with_store(
+    program: Path | str,
+    directory: Path | str,
+    images,
+    labels,
+    *,
+    target: str | None = None,
+    resume: bool = False,
+    save: bool = False,
+    save_each: bool = False,
+    fault_after: int | None = None,
+    train: bool = True,
+    infer: bool = True,
+    timeout: float = 120.0,
+) -> StoreRun:
+    """Runs the dataset program in `directory` (whose tt_store.bin, if any, it uses) with the
+    store flags; fault_after: stop after that many bytes written to the store (tt_fault.bin).
+    Returns what it did; an interruption by the fault injection is not an error."""
+    executable, target = find_program(program, target)
+    directory = Path(directory).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    flags = (0 if train else FLAG_NO_TRAIN) | (0 if infer else FLAG_NO_INFER)
+    flags |= (FLAG_STORE_RESUME if resume else 0) | (FLAG_STORE_SAVE if save else 0)
+    flags |= FLAG_STORE_SAVE_EACH if save_each else 0
+    if fault_after is not None:
+        flags |= FLAG_FAULT
+        (directory / FAULT_FILE).write_bytes(struct.pack("<I", fault_after))
+    write_dataset(directory / DATASET_FILE, images, labels, flags=flags)
+    (directory / PARAMS_OUT_FILE).unlink(missing_ok=True)
+    if target == "cortex-m7":
+        result = qemu.run_elf(executable, cwd=directory, timeout=timeout, count_instructions=False)
+        exit_code, stdout = result.exit_code, result.stdout
+    else:
+        completed = subprocess.run(
+            [str(executable)], cwd=directory, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )  # fmt: skip
+        exit_code, stdout = completed.returncode, completed.stdout
+    if exit_code not in (0, FAULT_EXIT_STATUS):
+        errors = re.findall(r"^tt-error: (.*)$", stdout, re.MULTILINE)
+        if errors:
+            raise ProgramError(f"{executable.name}: {errors[-1]}", stdout, exit_code)
+        raise HarnessError(f"{executable.name} exited with status {exit_code}:\n{stdout[-2000:]}")
+    events = _STORE_LINE.findall(stdout)
+    loaded = [(slot, int(seq)) for kind, slot, seq in events if kind == "loaded"]
+    interrupted = exit_code == FAULT_EXIT_STATUS
+    return StoreRun(
+        exit_code=exit_code,
+        stdout=stdout,
+        interrupted=interrupted,
+        loaded=loaded[0] if loaded else None,
+        saved=[(slot, int(seq)) for kind, slot, seq in events if kind == "saved"],
+        invalid=dict(_INVALID_LINE.findall(stdout)),
+        params_out=None if interrupted else read_params(directory / PARAMS_OUT_FILE),
+    )
+
+
+def start_with_store(program: Path | str, directory: Path | str, *, target: str | None = None) -> subprocess.Popen:
+    """Starts the dataset program in `directory` (its files already there: write_dataset with
+    the store flags) without waiting; on the board QEMU writes the console to tt_console.txt.
+    For tests that kill it (e.g. with SIGKILL) at an arbitrary moment."""
+    executable, target = find_program(program, target)
+    directory = Path(directory).resolve()
+    if target == "cortex-m7":
+        command = [
+            qemu.require_program(qemu.QEMU), "-M", qemu.MACHINE,
+            "-nographic", "-monitor", "none", "-serial", "none",
+            "-chardev", f"file,id=tt_guest,path={directory / 'tt_console.txt'}",
+            "-semihosting-config", "enable=on,target=native,chardev=tt_guest",
+            "-kernel", str(executable),
+        ]  # fmt: skip
+        return subprocess.Popen(command, cwd=directory, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+    console = open(directory / "tt_console.txt", "wb")  # noqa: SIM115 (the child keeps it)
+    try:
+        return subprocess.Popen([str(executable)], cwd=directory, stdin=subprocess.DEVNULL, stdout=console,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+    finally:
+        console.close()

@@ -12,6 +12,7 @@ enum {
     SYS_WRITE0 = 0x04,
     SYS_WRITE = 0x05,
     SYS_READ = 0x06,
+    SYS_SEEK = 0x0A,
     SYS_EXIT_EXTENDED = 0x20,
     ADP_STOPPED_APPLICATION_EXIT = 0x20026,
 };
@@ -173,6 +174,12 @@ int32_t tt_file_close(int32_t handle)
 {
     const uint32_t block[1] = {(uint32_t)handle};
     return semihost_call(SYS_CLOSE, block);
+}
+
+int32_t tt_file_seek(int32_t handle, uint32_t position)
+{
+    const uint32_t block[2] = {(uint32_t)handle, position};
+    return semihost_call(SYS_SEEK, block) == 0 ? 0 : -1;
 }
 
 void tt_exit(int status)

@@ -32,6 +32,8 @@ void tt_print_float(float value, int decimals);
  * path in its own working directory. Modes are ISO C fopen modes by number. */
 #define TT_FILE_READ 1  /* "rb" */
 #define TT_FILE_WRITE 5 /* "wb": created or truncated */
+#define TT_FILE_UPDATE 3        /* "r+b": read and write an existing file */
+#define TT_FILE_CREATE_UPDATE 7 /* "w+b": read and write, created or truncated */
 /* A handle, or -1 when the file cannot be opened. */
 int32_t tt_file_open(const char *path, int32_t mode);
 /* The bytes transferred (fewer than asked at the end of the file), or -1 on an error. */
@@ -39,6 +41,8 @@ int32_t tt_file_read(int32_t handle, void *buffer, uint32_t bytes);
 int32_t tt_file_write(int32_t handle, const void *buffer, uint32_t bytes);
 /* 0, or -1 on an error. */
 int32_t tt_file_close(int32_t handle);
+/* Moves to an absolute byte position (SYS_SEEK): 0, or -1 on an error. */
+int32_t tt_file_seek(int32_t handle, uint32_t position);
 
 /* Ends the program: the host process (QEMU) exits with `status` & 0xff. */
 void tt_exit(int status) __attribute__((noreturn));
