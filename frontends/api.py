@@ -33,6 +33,8 @@ def resolve_pretrained(name_or_path: str) -> Path:
             f"{name_or_path}: expected a shared model name ({', '.join(SHARED_MODELS)}), a .pkl file "
             "or path/to/file.py:ClassName"
         )
+    if path.is_dir():
+        raise ModelFileError(f"{name_or_path}: is a directory, not a model file")
     if not path.is_file():
         raise ModelFileError(f"{name_or_path}: no such file")
     return path

@@ -60,6 +60,8 @@ def read_pickle_payload(path: Path) -> Any:
             payload = archive.read(names[0])
     except zipfile.BadZipFile:
         raise ModelFileError(f"{path}: not a zip archive (PyTorch save format expected)") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: is a directory, not a model file") from None
     except OSError as error:
         raise ModelFileError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
@@ -266,13 +268,20 @@ def parse_model(payload: Any, name: str) -> McuModel:
         residual = raw.get("residual")
         blocks.append(QBlock(path, convs, None if residual is None else _parse_residual(residual, f"{path}.residual")))
     feature_mix = payload.get("feature_mix")
-    return McuModel(
+    model = McuModel(
         name=name,
         first_conv=first_conv,
         blocks=tuple(blocks),
         feature_mix=None if feature_mix is None else _parse_conv(feature_mix, "feature_mix"),
         classifier=_parse_conv(_field(payload, "classifier", name), "classifier"),
     )
+    convs = model.convs
+    for before, conv in zip(convs, convs[1:]):
+        if conv.in_channels != before.out_channels:
+            raise ModelFileError(
+                f"{conv.path}: takes {conv.in_channels} input channels, but {before.path} gives {before.out_channels}"
+            )
+    return model
 
 
 def load_mcu_model(path: str | Path) -> McuModel:

@@ -224,7 +224,13 @@ def quantize_model(model: nn.Module, calibration: Iterable[torch.Tensor]) -> fx.
     batches = 0
     with torch.no_grad():
         for batch in calibration:
-            observer.run(batch)
+            try:
+                observer.run(batch)
+            except Exception as error:  # e.g. the input shape does not fit the model
+                raise ValueError(
+                    f"the float model {type(model).__name__} failed on a calibration batch of shape "
+                    f"{tuple(batch.shape)}: {type(error).__name__}: {str(error).strip()}"
+                ) from None
             batches += 1
     if batches == 0:
         raise ValueError("post-training quantization needs at least one calibration batch")
@@ -312,11 +318,19 @@ def load_model_class(spec: str) -> nn.Module:
     assert module_spec is not None and module_spec.loader is not None
     user_module = importlib.util.module_from_spec(module_spec)
     sys.modules[module_spec.name] = user_module
-    module_spec.loader.exec_module(user_module)
+    try:
+        module_spec.loader.exec_module(user_module)
+    except Exception as error:  # the user's file: a syntax error, a failing import...
+        raise ValueError(f"{path}: cannot load the model file ({type(error).__name__}: {error})") from None
     model_class = getattr(user_module, class_name, None)
     if model_class is None or not (isinstance(model_class, type) and issubclass(model_class, nn.Module)):
         raise UnsupportedTorchOp(f"{path}: no nn.Module class named {class_name}")
-    return model_class()
+    try:
+        return model_class()
+    except Exception as error:
+        raise ValueError(
+            f"{path}: cannot construct {class_name}() without arguments ({type(error).__name__}: {error})"
+        ) from None
 
 
 def calibration_batches(source: str, input_shape: tuple[int, int, int, int]) -> list[torch.Tensor]:
@@ -325,8 +339,16 @@ def calibration_batches(source: str, input_shape: tuple[int, int, int, int]) -> 
 
     path = Path(source)
     if path.suffix == ".npz":
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = [archive[name].astype(np.float32) for name in archive.files]
+        if not path.is_file():
+            raise ValueError(f"{path}: no such file (calibration data)")
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                arrays = [archive[name].astype(np.float32) for name in archive.files]
+        except (OSError, ValueError) as error:
+            raise ValueError(f"{path}: cannot read the calibration data: {error}") from None
+        for name, array in zip(archive.files, arrays):
+            if array.ndim not in (3, 4):
+                raise ValueError(f"{path}: calibration array {name} has shape {array.shape}, expected CHW or NCHW")
         return [torch.from_numpy(a if a.ndim == 4 else a[None]) for a in arrays]
     if path.is_dir():
         images = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".bmp"))

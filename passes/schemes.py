@@ -30,25 +30,33 @@ class Scheme:
 
     def __post_init__(self) -> None:
         if self.n_bias_update < 0:
-            raise SchemeError(f"scheme {self.name}: n_bias_update must be >= 0, got {self.n_bias_update}")
+            raise SchemeError(
+                f"scheme {self.name}: n_bias_update {self.n_bias_update} out of range (must be >= 0: "
+                "the number of last convs whose biases train)"
+            )
         if len(self.weight_idx) != len(self.weight_ratio):
             raise SchemeError(
                 f"scheme {self.name}: weight_idx has {len(self.weight_idx)} entries, weight_ratio {len(self.weight_ratio)}"
             )
-        if len(set(self.weight_idx)) != len(self.weight_idx):
-            raise SchemeError(f"scheme {self.name}: weight_idx repeats a layer")
-        for ratio in self.weight_ratio:
+        repeated = sorted({i for i in self.weight_idx if self.weight_idx.count(i) > 1})
+        if repeated:
+            raise SchemeError(f"scheme {self.name}: weight_idx repeats layer {', '.join(map(str, repeated))}")
+        for index, ratio in zip(self.weight_idx, self.weight_ratio):
             if not (0 <= ratio <= 1):
-                raise SchemeError(f"scheme {self.name}: weight ratio {ratio} outside [0, 1]")
+                raise SchemeError(f"scheme {self.name}: weight ratio {ratio} of layer {index} outside [0, 1]")
 
     def check_layers(self, conv_count: int) -> None:
         for index in self.weight_idx:
             if not 0 <= index < conv_count:
                 raise SchemeError(
-                    f"scheme {self.name}: weight layer index {index} out of range (the model has {conv_count} convs, 0..{conv_count - 1})"
+                    f"scheme {self.name}: weight layer index {index} out of range "
+                    f"(the model has {conv_count} convs, valid 0..{conv_count - 1})"
                 )
         if self.n_bias_update > conv_count:
-            raise SchemeError(f"scheme {self.name}: n_bias_update {self.n_bias_update} exceeds the {conv_count} convs")
+            raise SchemeError(
+                f"scheme {self.name}: n_bias_update {self.n_bias_update} out of range "
+                f"(the model has {conv_count} convs, valid 0..{conv_count})"
+            )
 
     def trained_channels(self, index: int, channels: int) -> int:
         """How many leading channels of layer `index` train their weights (0: none)."""
@@ -111,17 +119,28 @@ def load_scheme_file(path: Path) -> Scheme:
         data = json.loads(path.read_text())
     except OSError as error:
         raise SchemeError(f"scheme file {path}: {error.strerror}") from None
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise SchemeError(f"scheme file {path}: not valid JSON ({error})") from None
     if not isinstance(data, dict):
-        raise SchemeError(f"scheme file {path}: expected a JSON object")
-    unknown = set(data) - {"n_bias_update", "weight_idx", "weight_ratio"}
+        raise SchemeError(f"scheme file {path}: expected a JSON object, got {type(data).__name__}")
+    keys = ("n_bias_update", "weight_idx", "weight_ratio")
+    unknown = set(data) - set(keys)
     if unknown:
-        raise SchemeError(f"scheme file {path}: unknown keys {sorted(unknown)}")
-    try:
-        n_bias = int(data.get("n_bias_update", 0))
-        idx = tuple(int(i) for i in data.get("weight_idx", []))
-        ratio = tuple(float(r) for r in data.get("weight_ratio", []))
-    except (TypeError, ValueError):
-        raise SchemeError(f"scheme file {path}: n_bias_update, weight_idx and weight_ratio must be numbers") from None
-    return Scheme(path.stem, n_bias, idx, ratio)
+        raise SchemeError(f"scheme file {path}: unknown keys {sorted(unknown)} (expected {', '.join(keys)})")
+
+    def is_int(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    def is_number(value) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    n_bias = data.get("n_bias_update", 0)
+    idx = data.get("weight_idx", [])
+    ratio = data.get("weight_ratio", [])
+    if not is_int(n_bias):
+        raise SchemeError(f"scheme file {path}: n_bias_update must be an integer, got {json.dumps(n_bias)}")
+    if not isinstance(idx, list) or not all(is_int(i) for i in idx):
+        raise SchemeError(f"scheme file {path}: weight_idx must be a list of integers, got {json.dumps(idx)}")
+    if not isinstance(ratio, list) or not all(is_number(r) for r in ratio):
+        raise SchemeError(f"scheme file {path}: weight_ratio must be a list of numbers, got {json.dumps(ratio)}")
+    return Scheme(str(path), n_bias, tuple(idx), tuple(float(r) for r in ratio))

@@ -26,6 +26,7 @@ stderr with exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,12 @@ from tiny_training.tools.common import ToolError, parse_module_file, run_tool
 TARGETS = ("host", "cortex-m7")
 ALGORITHMS = ("greedy-by-size", "greedy-by-conflicts", "optimal")
 SHARED_MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")  # frontends/api.py
+# What a build needs on PATH, checked before anything is written.
+BUILD_PROGRAMS = {"host": ("cmake",), "cortex-m7": ("cmake", "arm-none-eabi-gcc")}
+INSTALL_HINTS = {
+    "cmake": "run tools/setup.sh, or apt-get install cmake build-essential",
+    "arm-none-eabi-gcc": "run tools/setup.sh, or apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
 
     def body() -> None:
-        from tiny_training.backends.armv7em.project import BuildError, build_project, section_sizes, write_project
+        from tiny_training.backends.armv7em.project import BuildError
 
         if args.classes < 1:
             raise ToolError(f"--classes must be >= 1, got {args.classes}")
@@ -110,6 +117,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         out = Path(args.output)
         if out.exists() and not out.is_dir():
             raise ToolError(f"{out} exists and is not a directory")
+        if not args.no_build:
+            for program in BUILD_PROGRAMS[args.target]:
+                if shutil.which(program) is None:
+                    raise ToolError(
+                        f"{program} is not installed (needed to build for --target {args.target}): "
+                        f"{INSTALL_HINTS[program]}; or give --no-build to write the project only"
+                    )
         sample = None
         if args.sample:
             from tiny_training.frontends.images import load_image
@@ -118,6 +132,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                 sample = load_image(args.sample)
             except (OSError, ValueError) as error:
                 raise ToolError(f"cannot read the sample image {args.sample}: {error}") from None
+
+        created = not out.exists()
+        try:
+            compile_into(out, sample)
+        except BuildError:
+            raise  # the project stays for the compiler messages that point into it
+        except BaseException:
+            if created:  # nothing is left behind by a failed compile
+                shutil.rmtree(out, ignore_errors=True)
+            raise
+
+    def compile_into(out: Path, sample) -> None:
+        from tiny_training.backends.armv7em.project import BuildError, build_project, section_sizes, write_project
 
         module = load_model(args.model)
         if not has_function(module, "train_step"):
@@ -169,10 +196,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         if args.no_build:
             return
-        try:
-            result = build_project(out, args.target)
-        except BuildError as error:
-            raise ToolError(str(error)) from None
+        result = build_project(out, args.target)
         print(f"built for {args.target} in {result.build_dir}/:")
         for what, path in result.artifacts.items():
             print(f"  {what:<15} {path}  {path.stat().st_size:,} B")
@@ -189,7 +213,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         for note in result.notes:
             print(f"note: {note}")
 
-    run_tool("tt-compile", body)
+    def guarded() -> None:
+        from tiny_training.backends.armv7em.project import BuildError
+
+        try:
+            body()
+        except BuildError as error:
+            raise ToolError(str(error)) from None
+
+    run_tool("tt-compile", guarded)
 
 
 def linker_usage(log: str, program: str) -> list[str]:

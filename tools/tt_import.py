@@ -18,10 +18,10 @@ from pathlib import Path
 
 from xdsl.printer import Printer
 
-from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
-from tiny_training.frontends.mcu_pickle import ModelFileError
-from tiny_training.frontends.torch_import import UnsupportedTorchOp
+from tiny_training.frontends.mcu_pickle import ModelFileError, load_mcu_model
 from tiny_training.tools.common import ToolError, run_tool
+
+SHARED_MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")  # frontends/api.py (imported lazily: torch)
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -55,6 +55,11 @@ def import_any(args: argparse.Namespace):
     resolution = 128 if args.input_shape is None else args.input_shape[2]
     if args.input_shape is not None and args.input_shape[2] != args.input_shape[3]:
         raise ToolError("pretrained models take square inputs")
+    path = Path(args.model)
+    if path.suffix == ".pkl" and path.is_file():
+        load_mcu_model(path)  # a malformed or hostile file is refused before torch is even loaded
+    from tiny_training.frontends.api import import_pretrained
+
     return import_pretrained(args.model, resolution=resolution)
 
 
@@ -64,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     def body() -> None:
         try:
             module = import_any(args)
-        except (ModelFileError, UnsupportedTorchOp) as error:
+        except ModelFileError as error:  # UnsupportedTorchOp, a ValueError, is reported by run_tool
             raise ToolError(str(error)) from None
         if args.output:
             with open(Path(args.output), "w") as stream:

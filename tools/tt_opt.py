@@ -6,8 +6,10 @@ passes plus the upstream dialects our IR uses (builtin, func, arith). Plain
 point (`tiny_training.universe`).
 """
 
+import io
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
@@ -26,6 +28,28 @@ class TinyTrainingOptMain(xDSLOptMain):
 
     def __init__(self, args: Sequence[str] | None = None):
         super().__init__(description="tiny-training modular optimizer driver", args=args)
+
+    _deferred: io.StringIO | None = None
+    _output_text: str = ""
+
+    def prepare_output(self):
+        """`-o FILE` is written only after every pass succeeded: nothing is written on failure."""
+        if self.args.output_file is None:
+            return sys.stdout
+        main = self
+
+        class DeferredOutput(io.StringIO):
+            def close(self) -> None:
+                main._output_text = self.getvalue()
+                super().close()
+
+        self._deferred = DeferredOutput()
+        return self._deferred
+
+    def run(self):
+        super().run()
+        if self._deferred is not None:
+            Path(self.args.output_file).write_text(self._output_text)
 
     def register_all_dialects(self):
         load_all_dialects(self.ctx)

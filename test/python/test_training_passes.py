@@ -173,7 +173,7 @@ def tt_opt_small(tmp_path, pipeline: str) -> subprocess.CompletedProcess:
     ("scheme", "message"),
     [
         ("nope", "unknown scheme 'nope'"),
-        ("mcunet-5fps-99kb", "weight layer index 21 out of range (the model has 1 convs, 0..0)"),
+        ("mcunet-5fps-99kb", "weight layer index 21 out of range (the model has 1 convs, valid 0..0)"),
         ("last-k", "scheme last-k: k must be in 1..1, got 0"),
     ],
 )
@@ -188,9 +188,9 @@ def test_scheme_errors(scheme, message, tmp_path):
     ("content", "message"),
     [
         ("{", "not valid JSON"),
-        ('{"n_bias_update": 1, "weight_idx": [0], "weight_ratio": [1.5]}', "weight ratio 1.5 outside [0, 1]"),
+        ('{"n_bias_update": 1, "weight_idx": [0], "weight_ratio": [1.5]}', "weight ratio 1.5 of layer 0 outside [0, 1]"),
         ('{"n_bias_update": 1, "layers": []}', "unknown keys ['layers']"),
-        ('{"weight_idx": [0, 0], "weight_ratio": [1, 1]}', "weight_idx repeats a layer"),
+        ('{"weight_idx": [0, 0], "weight_ratio": [1, 1]}', "weight_idx repeats layer 0"),
     ],
 )
 def test_scheme_file_errors(content, message, tmp_path):

@@ -32,15 +32,15 @@
 // LASTK-NOT:   builtin.module
 // LASTK0:      qtrain-sparse-update: scheme last-k: k must be in 1..3, got 0
 // Layer indices are 0..2. The scheme is named after the file's stem.
-// INDEX:       qtrain-sparse-update: scheme {{.*}}.index: weight layer index 3 out of range (the model has 3 convs, 0..2)
+// INDEX:       qtrain-sparse-update: scheme {{.*}}.index.json: weight layer index 3 out of range (the model has 3 convs, valid 0..2)
 // INDEX-NOT:   builtin.module
-// NEGATIVE:    qtrain-sparse-update: scheme {{.*}}.negative: weight layer index -1 out of range (the model has 3 convs, 0..2)
-// NBIAS:       qtrain-sparse-update: scheme {{.*}}.bias: n_bias_update 4 exceeds the 3 convs
+// NEGATIVE:    qtrain-sparse-update: scheme {{.*}}.negative.json: weight layer index -1 out of range (the model has 3 convs, valid 0..2)
+// NBIAS:       qtrain-sparse-update: scheme {{.*}}.bias.json: n_bias_update 4 out of range (the model has 3 convs, valid 0..3)
 // Ratios are fractions of a layer's channels, in [0, 1].
-// RATIO:       qtrain-sparse-update: scheme {{.*}}.ratio: weight ratio 1.5 outside [0, 1]
+// RATIO:       qtrain-sparse-update: scheme {{.*}}.ratio.json: weight ratio 1.5 of layer 1 outside [0, 1]
 // RATIO-NOT:   builtin.module
-// LENGTHS:     qtrain-sparse-update: scheme {{.*}}.lengths: weight_idx has 2 entries, weight_ratio 1
-// REPEAT:      qtrain-sparse-update: scheme {{.*}}.repeat: weight_idx repeats a layer
+// LENGTHS:     qtrain-sparse-update: scheme {{.*}}.lengths.json: weight_idx has 2 entries, weight_ratio 1
+// REPEAT:      qtrain-sparse-update: scheme {{.*}}.repeat.json: weight_idx repeats layer 1
 // KEYS:        qtrain-sparse-update: scheme file {{.*}}.keys.json: unknown keys ['n_weight_update']
 // JSON:        qtrain-sparse-update: scheme file {{.*}}.bad.json: not valid JSON
 // JSON-NOT:    builtin.module
