@@ -66,10 +66,12 @@ from xdsl.dialects.builtin import Float32Type, ModuleOp, TensorType, i1, i8, i32
 from xdsl.ir import Attribute, BlockArgument, Operation, SSAValue
 from xdsl.utils.target import Target
 
+from tiny_training.backends.armv7em.arena_check import arena_steps
 from tiny_training.dialects import mem, qtrain
 from tiny_training.passes.convert_qtrain_to_mem import channel_streamed
 
 HEADER_NAME = "model.h"
+TT_ARENA_GUARD = 64  # runtime/include/tt_debug_arena.h
 HEADER_MARKER = "// ---- model.h ----"
 SOURCE_MARKER = "// ---- model.c ----"
 
@@ -324,6 +326,13 @@ class _FunctionPrinter:
     arg_names: tuple[str, ...]
     result_names: tuple[str, ...]
     lines: list[str] = field(default_factory=list)
+    # The ops that emitted code, in order: one debug-build arena checkpoint after each.
+    code_ops: list[Operation] = field(default_factory=list)
+
+    @property
+    def debug_tables(self) -> str:
+        """The C prefix of this function's arena-checker tables (debug builds)."""
+        return "tt_dbg_" + self.c_name.removeprefix("tt_")
 
     # ---------------------------------------------------------------- values
 
@@ -530,8 +539,13 @@ class _FunctionPrinter:
             raise CodegenError(
                 f"c target: @{self.function.sym_name.data} is not lowered to mem buffers (run qtrain-memory first)"
             )
+        self.emit("TT_ARENA_ENTER();")
         for op in ops:
+            emitted = len(self.lines)
             self.print_op(op)
+            if len(self.lines) > emitted:
+                self.emit(f"TT_ARENA_STEP({self.debug_tables}, {len(self.code_ops)});")
+                self.code_ops.append(op)
         return self.lines
 
     def print_op(self, op: Operation) -> None:  # noqa: C901 (one case per op class)
@@ -1074,7 +1088,23 @@ class _ModelPrinter:
             '#include "tt_quant.h"',
             "",
             "/* The static arena: every activation, gradient and mask lives at a planned offset. */",
+            "#ifndef TT_DEBUG_ARENA",
             f"static uint8_t tt_arena[{self.arena.size_bytes}] __attribute__((aligned({self.arena.alignment_bytes})));",
+            "#define TT_ARENA_ENTER() ((void)0)",
+            "#define TT_ARENA_STEP(tables, k) ((void)0)",
+            "#else",
+            "/* The debug build (-DTT_DEBUG_ARENA=1): the arena between two guard zones, and a",
+            " * check after every op (tt_debug_arena.h; its tables come before the functions). */",
+            '#include "tt_debug_arena.h"',
+            f"static uint8_t tt_arena_storage[TT_ARENA_GUARD + {self.arena.size_bytes} + TT_ARENA_GUARD]",
+            f"    __attribute__((aligned({self.arena.alignment_bytes})));",
+            "#define tt_arena (tt_arena_storage + TT_ARENA_GUARD)",
+            f"static uint8_t tt_arena_snapshot[{self.arena.size_bytes}];",
+            f"#define TT_ARENA_ENTER() tt_arena_debug_enter(tt_arena, tt_arena_snapshot, {self.arena.size_bytes})",
+            "#define TT_ARENA_STEP(tables, k) \\",
+            f"    tt_arena_debug_step(tt_arena, tt_arena_snapshot, {self.arena.size_bytes}, tables##_function, (k), \\",
+            "                        &tables##_steps[(k)], (k) > 0 ? &tables##_steps[(k) - 1] : NULL, tables##_spans)",
+            "#endif",
             "",
             "#define TT_S8(offset) ((int8_t *)(tt_arena + (offset)))",
             "#define TT_I32(offset) ((int32_t *)(tt_arena + (offset)))",
@@ -1096,13 +1126,13 @@ class _ModelPrinter:
                 out += [constant, ""]
         out += ["/* ------------------------------------------------------------------ parameter table */", ""]
         out += self.param_table(params)
+        out += ["", *self.debug_tables(bodies)]
         out += [
-            "",
             "/* ------------------------------------------------------------------ functions */",
             "",
             "void tt_init(void)",
             "{",
-            "    memset(tt_arena, 0, sizeof tt_arena);",
+            f"    memset(tt_arena, 0, {self.arena.size_bytes});",
         ]
         for p in params:
             if p.trainable:
@@ -1119,6 +1149,37 @@ class _ModelPrinter:
             out.append("}")
             out.append("")
         return "\n".join(out)
+
+    def debug_tables(self, bodies: list[tuple[_FunctionPrinter, list[str]]]) -> list[str]:
+        """The arena checker's tables of every function (arena_check.py), debug builds only."""
+        assert self.arena is not None
+        if self.arena.alignment_bytes > TT_ARENA_GUARD:
+            raise CodegenError(f"c target: arena alignment {self.arena.alignment_bytes} exceeds the debug guard")
+        out = ["/* ------------------------------------------------------------------ arena checker */", ""]
+        out.append("#ifdef TT_DEBUG_ARENA")
+        for printer, _ in bodies:
+            steps = arena_steps(printer.function, self.arena.size_bytes, printer.code_ops)
+            spans: list[int] = []
+            entries = []
+            for step in steps:
+                change_first = len(spans) // 2
+                spans += [v for span in step.may_change for v in span]
+                live_first = len(spans) // 2
+                spans += [v for span in step.live_after for v in span]
+                entries.append(
+                    f"    {{{c_string(step.what)}, {change_first}, {len(step.may_change)}, {live_first}, "
+                    f"{len(step.live_after)}}},"
+                )
+            prefix = printer.debug_tables
+            out.append(f"static const char {prefix}_function[] = {c_string('@' + printer.function.sym_name.data)};")
+            out.append(f"static const int32_t {prefix}_spans[{max(len(spans), 2)}] = {{")
+            out.append("    " + _wrap([str(v) for v in (spans or [0, 0])], 16).strip())
+            out.append("};")
+            out.append(f"static const tt_arena_step {prefix}_steps[{max(len(entries), 1)}] = {{")
+            out += entries or ['    {"", 0, 0, 0, 0},']
+            out.append("};")
+        out += ["#endif", ""]
+        return out
 
     @staticmethod
     def param_definition(p: CParam) -> str:

@@ -59,6 +59,11 @@ SANITIZE_C_FLAGS = "-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined 
 SANITIZE_LINK_FLAGS = "-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 
+INSTALL_HINT = (
+    "run tools/setup.sh, or apt-get install cmake build-essential gcc-arm-none-eabi libnewlib-arm-none-eabi clang"
+)
+
+
 class BuildError(RuntimeError):
     """CMake or the compiler failed; the message holds the relevant output."""
 
@@ -244,7 +249,7 @@ def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
     try:
         completed = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     except FileNotFoundError:
-        raise BuildError(f"{command[0]} is not installed (run tools/setup.sh)") from None
+        raise BuildError(f"{command[0]} is not installed ({INSTALL_HINT})") from None
     output = completed.stdout + completed.stderr
     if completed.returncode != 0:
         raise BuildError(f"{what} failed:\n{_relevant(output)}")
@@ -261,13 +266,19 @@ def _relevant(output: str, limit: int = 40) -> str:
 
 
 def default_build_dir(
-    directory: Path | str, target: str = "host", toolchain: str = "gcc", *, sanitize: bool = False
+    directory: Path | str,
+    target: str = "host",
+    toolchain: str = "gcc",
+    *,
+    sanitize: bool = False,
+    debug_arena: bool = False,
 ) -> Path:
     """Where build_project builds by default: build/, build-clang/, build-m7/, build-m7-clang/,
     and build-asan/, build-clang-asan/ for the sanitizer builds (host)."""
     name = "build" if target == "host" else "build-m7"
     name = name if toolchain == "gcc" else f"{name}-{toolchain}"
-    return Path(directory).resolve() / (f"{name}-asan" if sanitize else name)
+    name = f"{name}-asan" if sanitize else name
+    return Path(directory).resolve() / (f"{name}-arena" if debug_arena else name)
 
 
 def build_project(
@@ -280,6 +291,7 @@ def build_project(
     stack_size: int | None = None,
     training_only: bool = False,
     sanitize: bool = False,
+    debug_arena: bool = False,
 ) -> BuildResult:
     """Configures and builds the project with CMake for `host` or `cortex-m7`.
 
@@ -293,6 +305,10 @@ def build_project(
     (SANITIZE_C_FLAGS: -O1 -g, any finding aborts; a Debug build, so asserts are on) in
     build-asan/ (build-clang-asan/). Run the executables (model_host, model_host_train);
     libmodel.so is built too but needs the sanitizer runtime preloaded to be loaded.
+    debug_arena: compile with -DTT_DEBUG_ARENA=1 (in build-arena/, build-asan-arena/, ...):
+    every generated function poisons dead arena bytes and checks after each op that
+    nothing outside its outputs changed (backends/armv7em/arena_check.py); the findings
+    are read with tt_arena_debug_status().
     """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r} (expected one of {', '.join(TARGETS)})")
@@ -301,9 +317,11 @@ def build_project(
     if sanitize and target != "host":
         raise ValueError(f"sanitize=True builds host programs only, not {target!r}")
     directory = Path(directory).resolve()
-    build_dir = Path(build_dir) if build_dir else default_build_dir(directory, target, toolchain, sanitize=sanitize)
+    build_dir = Path(build_dir) if build_dir else default_build_dir(
+        directory, target, toolchain, sanitize=sanitize, debug_arena=debug_arena
+    )
     if shutil.which("cmake") is None:
-        raise BuildError("cmake is not installed (run tools/setup.sh)")
+        raise BuildError(f"cmake is not installed ({INSTALL_HINT})")
     configure = ["cmake", "-S", str(directory), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release"]
     if sanitize:
         # Debug adds only -g: the -O1 of SANITIZE_C_FLAGS stays in effect, and asserts are on.
@@ -313,16 +331,20 @@ def build_project(
             f"-DCMAKE_EXE_LINKER_FLAGS={SANITIZE_LINK_FLAGS}",
             f"-DCMAKE_SHARED_LINKER_FLAGS={SANITIZE_LINK_FLAGS}",
         ]
+    if debug_arena:
+        flags = (SANITIZE_C_FLAGS + " " if sanitize else "") + "-DTT_DEBUG_ARENA=1"
+        configure = [arg for arg in configure if not arg.startswith("-DCMAKE_C_FLAGS=")]
+        configure.append(f"-DCMAKE_C_FLAGS={flags}")
     if target == "cortex-m7":
         for program in M7_TOOLCHAIN_PROGRAMS[toolchain]:
             if shutil.which(program) is None:
-                raise BuildError(f"{program} is not installed (run tools/setup.sh)")
+                raise BuildError(f"{program} is not installed ({INSTALL_HINT})")
         configure.append(f"-DCMAKE_TOOLCHAIN_FILE={M7_TOOLCHAIN_FILES[toolchain]}")
         if stack_size is not None:
             configure.append(f"-DTT_STACK_SIZE={int(stack_size)}")
     elif toolchain == "clang":
         if shutil.which("clang") is None:
-            raise BuildError("clang is not installed (run tools/setup.sh)")
+            raise BuildError(f"clang is not installed ({INSTALL_HINT})")
         configure.append("-DCMAKE_C_COMPILER=clang")
     log = _run(configure, "cmake configure")
     jobs = jobs or max(os.cpu_count() or 1, 1)

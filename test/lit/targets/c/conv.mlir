@@ -30,7 +30,10 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2x2x2x!qtra
 
 // CHECK-LABEL: // ---- model.c ----
 // CHECK:       #include "tt_kernels.h"
-// CHECK:       static uint8_t tt_arena[64] __attribute__((aligned(16)));
+// CHECK:       #ifndef TT_DEBUG_ARENA
+// CHECK-NEXT:  static uint8_t tt_arena[64] __attribute__((aligned(16)));
+// CHECK:       static uint8_t tt_arena_storage[TT_ARENA_GUARD + 64 + TT_ARENA_GUARD]
+// CHECK:       #define tt_arena (tt_arena_storage + TT_ARENA_GUARD)
 
 // Frozen: const, initialised in place. Trainable: writable, its initial values in a const copy.
 // CHECK:       /* @w: 2x1x1x1 i8, frozen (flash) */
@@ -52,13 +55,27 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2x2x2x!qtra
 // CHECK-NEXT:      NULL, tt_p_b
 // CHECK-NEXT:  };
 
+// The debug build's arena checker: after the image store bytes 0..4 may change and are
+// live (the conv reads them); after the conv 16..24 (its output, read by the return),
+// and 0..4 are dead; after the return nothing is live. Spans: pairs [start, end).
+// CHECK:       static const int32_t tt_dbg_infer_spans[8] = {
+// CHECK-NEXT:      0, 4, 0, 4, 16, 24, 16, 24
+// CHECK:       static const tt_arena_step tt_dbg_infer_steps[3] = {
+// CHECK-NEXT:      {"mem.store (argument)", 0, 1, 1, 1},
+// CHECK-NEXT:      {"%y = qtrain.conv2d", 2, 1, 3, 1},
+// CHECK-NEXT:      {"func.return", 4, 0, 4, 0},
+
 // CHECK:       void tt_init(void)
 // CHECK:       memcpy(tt_p_b, tt_p_b_init, sizeof tt_p_b);
 
 // CHECK:       void tt_infer(const int8_t *image, int8_t *logits)
-// CHECK:       memcpy(TT_U8(0), image, 4); /* argument image: 1x1x2x2 qi8 */
+// CHECK:       TT_ARENA_ENTER();
+// CHECK-NEXT:  memcpy(TT_U8(0), image, 4); /* argument image: 1x1x2x2 qi8 */
+// CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_infer, 0);
 // CHECK-NEXT:  /* %y = qtrain.conv2d -> 1x2x2x2 qi8 */
 // CHECK-NEXT:  tt_conv2d_s8(TT_S8(0), 0, tt_p_w, tt_p_b, [[MULT]], -3, TT_S8(16), NULL, 1, 1, 2, 2, 2, 1, 1, 1, 1, 0,
 // CHECK-NEXT:               0, 0, 0, 1);
+// CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_infer, 1);
 // CHECK-NEXT:  memcpy(logits, TT_U8(16), 8); /* result logits: 1x2x2x2 qi8 */
+// CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_infer, 2);
 // CHECK-NEXT:  }

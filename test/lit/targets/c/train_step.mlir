@@ -51,7 +51,9 @@ func.func @main(%x: tensor<1x2x4x4x!qtrain.qi8<0.05, 3>>) -> tensor<1x3xf32> {
 
 // CHECK:       void tt_train_step(const int8_t *image, int32_t label, float *loss)
 // CHECK:       memcpy(TT_U8([[IMAGE:[0-9]+]]), image, 32); /* argument image: 1x2x4x4 qi8 */
+// CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_train_step, 0);
 // CHECK-NEXT:  memcpy(TT_U8([[LABEL:[0-9]+]]), &label, 4); /* argument label: 1 i32 */
+// CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_train_step, 1);
 // CHECK-NEXT:  /* %y = qtrain.conv2d -> 1x3x4x4 qi8, 1x3x4x4 i1 */
 // CHECK-NEXT:  tt_conv2d_split_s8(TT_S8([[IMAGE]]), 3, tt_p_c1_w, tt_p_c1_w_frozen, 1, tt_p_c1_b,
 // CHECK:       tt_softmax_cross_entropy_f32(TT_F32([[LOGITS:[0-9]+]]), TT_I32([[LABEL]]), TT_F32([[LOSS:[0-9]+]]), 1, 4);
@@ -72,4 +74,5 @@ func.func @main(%x: tensor<1x2x4x4x!qtrain.qi8<0.05, 3>>) -> tensor<1x3xf32> {
 // CHECK-NEXT:  tt_saturated += tt_conv2d_weight_update_s8(tt_p_c1_w, TT_S8({{[0-9]+}}), 3, TT_F32({{[0-9]+}}), {{tt_k[0-9]+}},
 // CHECK-NEXT:      0x1.a36e2ep-11f /* 0.0008 */, 1, 1, 4, 4, 3, 1, 1, 1, 1,
 // CHECK:       memcpy(loss, TT_U8([[LOSS]]), 4); /* result loss: scalar f32 */
+// CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_train_step, {{[0-9]+}});
 // CHECK-NEXT:  }
