@@ -280,7 +280,13 @@ class _FunctionConverter:
         return self.insert(op).output
 
     def int32_bias(self, value: SSAValue, w_scales: np.ndarray, x_scale: float, channels: int) -> np.ndarray:
-        """`view(f32(b_q) * bias_scale, [1, C, 1, 1])` -> b_q, checking bias_scale = s_w * s_x."""
+        """`view(f32(b_q) * bias_scale, [1, C, 1, 1])` -> b_q, checking bias_scale = s_w * s_x.
+
+        torch.export folds that expression into one f32 literal for some convs (seen
+        with one output channel): then b_q = rint(literal / bias_scale), accepted only
+        if it reproduces the literal bit for bit (as QConv2d computes it, in f32)."""
+        if self.match(value, "torch.vtensor.literal") is not None:
+            return self.folded_int32_bias(value, w_scales, x_scale, channels)
         view = self.defining(value, "torch.aten.view")
         if self.shape(view.results[0]) != (1, channels, 1, 1):
             raise self.fail(f"conv bias must be viewed as [1, {channels}, 1, 1], got {list(self.shape(view.results[0]))}")
@@ -299,6 +305,20 @@ class _FunctionConverter:
         if not np.allclose(bias_scale.astype(np.float64), expected, rtol=1e-6, atol=0):
             raise self.fail("conv bias scale must equal w_scales * input scale")
         return bias_q.astype(np.int32)
+
+    def folded_int32_bias(self, value: SSAValue, w_scales: np.ndarray, x_scale: float, channels: int) -> np.ndarray:
+        folded, _ = self.literal(value)
+        if folded.dtype != np.float32 or folded.size != channels:
+            raise self.fail(f"conv bias literal must hold {channels} f32 values, got {folded.dtype} {folded.shape}")
+        folded = folded.reshape(channels)
+        bias_scale = (w_scales.astype(np.float64) * x_scale).astype(np.float32)
+        bias_q = np.rint(folded.astype(np.float64) / bias_scale.astype(np.float64))
+        if not np.all(np.abs(bias_q) <= 2**31 - 1):
+            raise self.fail("conv bias literal does not fit int32 multiples of w_scales * input scale")
+        bias_q = bias_q.astype(np.int32)
+        if (bias_q.astype(np.float32) * bias_scale).tobytes() != folded.tobytes():
+            raise self.fail("conv bias literal is not an int32 multiple of w_scales * input scale")
+        return bias_q
 
     def convert_pool(self, op: Operation, out_type: TensorType) -> SSAValue:
         if op.name == "torch.aten.mean.dim":

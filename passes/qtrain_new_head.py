@@ -76,7 +76,15 @@ class QtrainNewHeadPass(ModulePass):
             self.erase_chain(old_head)
         erase_unused_params(op)
         if self.int8:
+            float_features = features
+            features = self.int8_source(features)
             ret.operands = [self.int8_head(op, function, point, features)]
+            # An fp32 classifier read dequantize -> flatten of the int8 features; drop them.
+            while float_features is not features and not float_features.uses:
+                owner = float_features.owner
+                assert isinstance(owner, Operation)
+                float_features = owner.operands[0]
+                Rewriter.erase_op(owner)
             function.update_function_type()
             return
         if isinstance(features.type, TensorType) and isinstance(features.type.element_type, qtrain.QInt8Type):
@@ -95,6 +103,21 @@ class QtrainNewHeadPass(ModulePass):
         rewriter.insert_op(linear, point)
         ret.operands = [linear.output]
         function.update_function_type()
+
+    @staticmethod
+    def int8_source(features: SSAValue) -> SSAValue:
+        """The int8 `N x C x 1 x 1` tensor behind fp32 `N x C` features that are its
+        `qtrain.dequantize` -> `qtrain.flatten` (as in a post-training-quantized float
+        model, whose classifier stays fp32); other features unchanged."""
+        flat = features.owner
+        if not isinstance(flat, qtrain.FlattenOp):
+            return features
+        dequantized = flat.input.owner
+        if not isinstance(dequantized, qtrain.DequantizeOp):
+            return features
+        source = dequantized.input
+        shape = source.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        return source if len(shape) == 4 and shape[2:] == (1, 1) else features
 
     def int8_head(self, module: ModuleOp, function: func.FuncOp, point: InsertPoint, features: SSAValue) -> SSAValue:
         """An int8 1x1 conv head on `N x C x 1 x 1` int8 features, dequantized to fp32 logits.

@@ -1,0 +1,67 @@
+"""Differential fuzzing of the whole pipeline: random small CNNs (fuzz_pipeline.py) from
+PyTorch to the host C program, against the reference interpreter, with the debug
+build's arena checker on.
+
+The bounded run in the test suite checks TT_FUZZ_EXAMPLES models (default 12), drawn
+deterministically (hypothesis' derandomize), so CI runs the same models every time. A
+longer run draws fresh models (docs/robustness.md):
+
+    TT_FUZZ_EXAMPLES=300 TT_FUZZ_RANDOM=1 TT_FUZZ_LOG=fuzz.log .venv/bin/pytest -q test/python/test_fuzz_pipeline.py
+
+hypothesis shrinks a failing model to a small one and prints its ModelSpec; every bug
+found that way is a regression test in test_fuzz_regressions.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from fuzz_pipeline import ModelSpec, check_model, have_compiler, model_specs, runtime_archive
+
+EXAMPLES = int(os.environ.get("TT_FUZZ_EXAMPLES", "12"))
+RANDOM = bool(os.environ.get("TT_FUZZ_RANDOM"))
+LOG = os.environ.get("TT_FUZZ_LOG")
+
+pytestmark = pytest.mark.skipif(not have_compiler(), reason="no C compiler (cc) and ar: make test installs gcc")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    return runtime_archive(tmp_path_factory.mktemp("fuzz-runtime"))
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
+CHECKED: list[str] = []
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not RANDOM,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+                           HealthCheck.function_scoped_fixture],  # fmt: skip
+    print_blob=True,
+)
+@given(spec=model_specs())
+def test_random_models_train_like_the_interpreter(spec: ModelSpec, archive, workdir):
+    work = workdir / f"m{len(CHECKED)}"
+    start = time.monotonic()
+    try:
+        facts = check_model(spec, work, archive)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    line = f"{spec.describe()} -> {facts} in {time.monotonic() - start:.1f} s"
+    CHECKED.append(line)
+    if LOG:
+        with open(LOG, "a") as log:
+            log.write(line + "\n")
