@@ -752,10 +752,14 @@ class GlobalAvgPoolOp(IRDLOperation):
     def verify_(self) -> None:
         x_type = _check_tensor(self, "input", self.input.type, rank=4, element=QInt8Type)
         y_type = _check_tensor(self, "result", self.output.type, rank=4, element=QInt8Type)
-        n, c, _, _ = x_type.get_shape()
+        n, c, h, w = x_type.get_shape()
         if y_type.get_shape() != (n, c, 1, 1):
             raise VerifyException(
                 f"{self.name}: result shape must be {n}x{c}x1x1, got {'x'.join(map(str, y_type.get_shape()))}"
+            )
+        if h * w * 128 > INT32_MAX:  # the kernels sum raw int8 values: |sum| <= 128 * pixels
+            raise VerifyException(
+                f"{self.name}: a {h}x{w} plane could overflow the int32 sum (at most {INT32_MAX // 128} pixels)"
             )
         if x_type.element_type != y_type.element_type:
             raise VerifyException(

@@ -48,6 +48,12 @@ class ReferenceInterpreter:
         return self.qtrain.params
 
     @property
+    def saturations(self) -> dict[str, int]:
+        """int8/int32 parameter values clamped by updates so far, per parameter (the C
+        program's tt_saturation_count() is their sum)."""
+        return self.qtrain.saturations
+
+    @property
     def gradients(self) -> dict[str, np.ndarray]:
         """Parameter gradients recorded by `qtrain.param_grad` in the last calls."""
         return self.grad_functions.gradients

@@ -67,6 +67,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         named = {f"result{i}": np.asarray(value) for i, value in enumerate(results)}
         for name, value in named.items():
             print(summarize(name, value))
+        if any(op.name in ("qtrain.sgd_update", "qtrain.conv2d_weight_update") for op in function.walk()):
+            # Updates clamp int8/int32 values at their range: say how often (FACTS: saturations).
+            saturated = interpreter.saturations
+            detail = ", ".join(f"{name} {count}" for name, count in sorted(saturated.items()) if count)
+            print(f"saturated: {sum(saturated.values())}" + (f" ({detail})" if detail else ""))
         if args.output:
             np.savez(args.output, **named)
         if args.save_params:

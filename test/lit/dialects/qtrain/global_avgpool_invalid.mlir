@@ -72,3 +72,13 @@ func.func @f(%x: tensor<1x8x5x5x!qtrain.qi8<0.1, -128>>) {
   func.return
 }
 // CHECK: {{^}}qtrain.global_avgpool: result quantization !qtrain.qi8<0.1, 0> must equal the input's !qtrain.qi8<0.1, -128> (average pooling does not requantize){{$}}
+
+// -----
+
+// int32 sum of raw int8 values: |sum| <= 128 * pixels, so at most 2^31 / 128 - 1 pixels;
+// 4096 x 4097 = 16,781,312 is over, 4096 x 4096 = 16,777,216 as well (2^24 * 128 = 2^31).
+func.func @f(%x: tensor<1x1x4096x4097x!qtrain.qi8<0.1, -128>>) {
+  %y = qtrain.global_avgpool %x : tensor<1x1x4096x4097x!qtrain.qi8<0.1, -128>> -> tensor<1x1x1x1x!qtrain.qi8<0.1, -128>>
+  func.return
+}
+// CHECK: {{^}}qtrain.global_avgpool: a 4096x4097 plane could overflow the int32 sum (at most 16777215 pixels){{$}}
