@@ -14,7 +14,10 @@ deterministically from `seed` like PyTorch's `nn.Linear`: uniform in
 With `int8=true` the head is instead an int8 1x1 `qtrain.conv2d` (weights quantized
 per channel from the same draw, zero int32 bias, logits quantized symmetrically to
 `[-logit-range, logit-range]`) followed by `qtrain.dequantize` and `qtrain.flatten`;
-it trains like the other int8 layers (QAS, saturating updates). The published
+it trains like the other int8 layers (QAS, saturating updates). Its input is the int8
+`N x C x 1 x 1` tensor; fp32 features that are its `qtrain.dequantize` -> `qtrain.flatten`
+(a post-training-quantized float model keeps its classifier fp32) are traced back to it,
+and that fp32 path is removed. The published
 experiments found the fp32 head 2.3 points better on average (FACTS.md section 2).
 """
 
