@@ -10,7 +10,7 @@ schemes with partial channel ratios, QAS on or off, fp32 or int8 head, learning 
 arena planner). `check_model` pushes it through everything a user runs:
 
     float nn.Module -> PTQ (frontends/ptq.py) -> torch.export + torch-mlir -> qtrain IR
-      -> qtrain-training -> qtrain-memory -> C (debug arena build, host) -> ctypes
+      -> qtrain-training -> qtrain-memory -> C (debug arena + UBSan build, host) -> ctypes
 
 and compares, over a few training steps on random int8 samples:
 
@@ -25,11 +25,13 @@ and compares, over a few training steps on random int8 samples:
    element per step or 1% of the updated ones); fp32 head values within their bound;
 3. the debug build's arena checker (tt_debug_arena.h) finds nothing: no op changed a
    byte outside its outputs, no guard canary moved, and dead bytes are poisoned, so a
-   read of a dead buffer would have broken 2.
+   read of a dead buffer would have broken 2; and UndefinedBehaviorSanitizer reported
+   nothing (no signed overflow, misaligned access or bad shift in any kernel).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -66,8 +68,13 @@ from tiny_training.passes.qtrain_training import QtrainTrainingPass
 ROOT = Path(__file__).resolve().parents[2]
 # torch.export logs every traced graph at DEBUG; a failing example's report should not drown in it.
 logging.getLogger("torch").setLevel(logging.WARNING)
-# The generated project's flags (backends/armv7em/project.py CMAKE_TEMPLATE, Release).
-C_FLAGS = ["-std=c99", "-O3", "-DNDEBUG", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-fno-fast-math", "-fPIC"]
+# The generated project's flags (backends/armv7em/project.py CMAKE_TEMPLATE, Release), plus
+# UndefinedBehaviorSanitizer (recovering: each finding is a line on stderr, captured and
+# checked after the run; signed overflow in a kernel for some random shape would show here).
+C_FLAGS = [
+    "-std=c99", "-O3", "-DNDEBUG", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-fno-fast-math", "-fPIC",
+    "-fsanitize=undefined",
+]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the spec
@@ -465,6 +472,19 @@ def compare_c_inference(planned, program, data) -> None:
             np.testing.assert_array_less(np.abs(logits.astype(np.float64) - expected), bound)
 
 
+@contextlib.contextmanager
+def captured_stderr(path: Path):
+    """File descriptor 2 (where the C library's UBSan writes) into `path` meanwhile."""
+    saved = os.dup(2)
+    with open(path, "wb") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield path
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def check_model(spec: ModelSpec, work: Path, archive: Path) -> dict:
     """Runs the three comparisons of the module docstring; returns a few facts for the log."""
     work.mkdir(parents=True, exist_ok=True)
@@ -481,11 +501,14 @@ def check_model(spec: ModelSpec, work: Path, archive: Path) -> dict:
         for name, value in tensor_run.params.items():
             np.testing.assert_array_equal(planned_run.params[name], value, err_msg=f"step {step}: {name}")
 
-    # 2. C == planned interpreter.
+    # 2. C == planned interpreter (and UBSan silent).
     program = CProgram(build_library(planned, work, archive), planned)
-    program.lib.tt_init()
-    updated, off_by_one = compare_c_training(planned, program, data, spec)
-    compare_c_inference(planned, program, data)
+    with captured_stderr(work / "stderr.txt") as stderr:
+        program.lib.tt_init()
+        updated, off_by_one = compare_c_training(planned, program, data, spec)
+        compare_c_inference(planned, program, data)
+    findings = [line for line in stderr.read_text().splitlines() if "runtime error" in line]
+    assert not findings, "UndefinedBehaviorSanitizer: " + "; ".join(findings[:3])
 
     # 3. The arena checker found nothing.
     arena = arena_report(program)

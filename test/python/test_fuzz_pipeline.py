@@ -65,3 +65,22 @@ def test_random_models_train_like_the_interpreter(spec: ModelSpec, archive, work
     if LOG:
         with open(LOG, "a") as log:
             log.write(line + "\n")
+
+
+def test_the_ubsan_capture_sees_a_finding(tmp_path):
+    """Negative control of check_model's UBSan check: a signed overflow, built with the
+    fuzzer's flags and called through ctypes, is reported on the captured stderr."""
+    import ctypes
+    import subprocess
+
+    from fuzz_pipeline import C_FLAGS, captured_stderr
+
+    source = tmp_path / "overflow.c"
+    source.write_text("#include <stdint.h>\nint32_t add(int32_t a, int32_t b) { return a + b; }\n")
+    library = tmp_path / "liboverflow.so"
+    subprocess.run(["cc", *C_FLAGS, "-shared", str(source), "-o", str(library)], check=True)
+    add = ctypes.CDLL(str(library)).add
+    add.restype, add.argtypes = ctypes.c_int32, [ctypes.c_int32, ctypes.c_int32]
+    with captured_stderr(tmp_path / "stderr.txt") as stderr:
+        add(2**31 - 1, 1)
+    assert "runtime error: signed integer overflow" in stderr.read_text()
