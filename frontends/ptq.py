@@ -13,8 +13,9 @@ Steps, on a `torch.fx` trace of the float model:
    Activations are asymmetric per-tensor int8: `s = (max - min) / 255`,
    `z = clamp(round(-128 - min / s), -128, 127)`.
 4. **Quantization**: weights symmetric per output channel
-   (`s_w[c] = max|W_c| / 127`, `W_q = round(W / s_w)`), biases
-   `b_q = round(b / (s_w * s_x))` saturated to int32, and the graph rebuilt with
+   (`s_w[c] = max|W_c| / 127`, `W_q = round(W / s_w)`), widened to `|b_c| / (s_x 2^30)`
+   where the bias would not fit int32 otherwise; biases `b_q = round(b / (s_w * s_x))`
+   (saturated to int32, which the widening makes unreachable), and the graph rebuilt with
    `QuantizeInput`, `QConv2d`, `QAdd`, `QGlobalAvgPool` at the float model's
    module paths; flatten and the fp32 linear head stay float.
 
@@ -59,12 +60,24 @@ def activation_qparams(low: float, high: float) -> QParams:
     return QParams(scale, zero_point)
 
 
-def quantize_weight(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric per-output-channel int8: `(W_q, s_w)` with `s_w[c] = max|W_c| / 127`."""
+def quantize_weight(weight: np.ndarray, floor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric per-output-channel int8: `(W_q, s_w)` with `s_w[c] = max|W_c| / 127`, or
+    `floor[c]` where that is larger (bias_scale_floor)."""
     flat = np.abs(weight.reshape(weight.shape[0], -1)).max(axis=1)
-    scales = np.maximum(flat / 127.0, MIN_SCALE).astype(np.float32)
+    scales = np.maximum(flat / 127.0, MIN_SCALE)
+    if floor is not None:
+        scales = np.maximum(scales, floor)
+    scales = scales.astype(np.float32)
     quantized = np.clip(np.rint(weight / scales.reshape(-1, 1, 1, 1).astype(np.float64)), -127, 127)
     return quantized.astype(np.int8), scales
+
+
+def bias_scale_floor(bias: np.ndarray, x_scale: float) -> np.ndarray:
+    """The smallest weight scales at which `b / (s_w * s_x)` fits int32 with half its range
+    to spare (room for training steps): `|b| / (s_x * 2^30)`. Without it a channel with
+    tiny (or all-zero) weights and a real bias would saturate its int32 bias silently and
+    compute something else than the float model."""
+    return np.abs(bias.astype(np.float64)) / (x_scale * 2.0**30)
 
 
 def quantize_bias(bias: np.ndarray, w_scales: np.ndarray, x_scale: float) -> np.ndarray:
@@ -262,8 +275,9 @@ def quantize_model(model: nn.Module, calibration: Iterable[torch.Tensor]) -> fx.
             conv: nn.Conv2d = modules[str(node.target)]
             if conv.dilation != (1, 1) or conv.padding_mode != "zeros" or isinstance(conv.padding, str):
                 raise UnsupportedTorchOp(f"{node.target}: only zero-padded, undilated convolutions are supported")
-            weight_q, w_scales = quantize_weight(conv.weight.detach().double().numpy())
             bias = conv.bias.detach().double().numpy() if conv.bias is not None else np.zeros(conv.out_channels)
+            floor = bias_scale_floor(bias, x_params.scale)
+            weight_q, w_scales = quantize_weight(conv.weight.detach().double().numpy(), floor)
             out = qparams[node]
             new_modules[str(node.target)] = QConv2d(
                 weight_q,

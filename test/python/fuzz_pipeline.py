@@ -22,7 +22,8 @@ and compares, over a few training steps on random int8 samples:
    logits are equal bit for bit; an fp32 head's logits and the loss within the f32
    bounds derived in test_c_backend.py; updated int8/int32 values equal or off by one
    at a rounding tie (f32 gradient sums in C, f64 in the interpreter; at most one
-   element per step or 1% of the updated ones); fp32 head values within their bound;
+   element per step or 1% of the updated ones), int32 steps beyond 2^10 within
+   1 + 2^-12 |step| (LARGE_STEP); fp32 head values within their bound;
 3. the debug build's arena checker (tt_debug_arena.h) finds nothing: no op changed a
    byte outside its outputs, no guard canary moved, and dead bytes are poisoned, so a
    read of a dead buffer would have broken 2; and UndefinedBehaviorSanitizer reported
@@ -136,23 +137,6 @@ def conv_count(layers) -> int:
     return sum({"conv": 1, "dw": 1, "res": 1, "block": 3}[l.kind] - (l.kind == "block" and l.expand == 1) for l in layers)
 
 
-def grouped_convs(spec: "ModelSpec") -> set[int]:
-    """Indices of the depthwise convs (their weights cannot train in a scheme)."""
-    index, grouped = 0, set()
-    for layer in spec.layers:
-        if layer.kind == "dw":
-            grouped.add(index)
-            index += 1
-        elif layer.kind == "block":
-            if layer.expand != 1:
-                index += 1
-            grouped.add(index)
-            index += 2
-        else:
-            index += 1
-    return grouped
-
-
 @st.composite
 def layers_strategy(draw, channels: int, height: int, width: int):
     layers = []
@@ -208,8 +192,7 @@ def model_specs(draw) -> ModelSpec:
         return _replace(spec, scheme=f"last-{draw(st.integers(1, convs))}")
     if mode != "json":
         return _replace(spec, scheme=mode)
-    trainable = sorted(set(range(convs)) - grouped_convs(spec))
-    idx = sorted(draw(st.sets(st.sampled_from(trainable), max_size=len(trainable)))) if trainable else []
+    idx = sorted(draw(st.sets(st.integers(0, convs - 1), max_size=convs)))
     ratios = [draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])) for _ in idx]
     scheme = {"n_bias_update": draw(st.integers(0, convs)), "weight_idx": idx, "weight_ratio": ratios}
     return _replace(spec, scheme="json", scheme_json=scheme)
@@ -319,15 +302,20 @@ class FuzzNet(nn.Module):
 # --------------------------------------------------------------------------- the pipeline
 
 
-def build_module(spec: ModelSpec, work: Path):
-    """The float model through PTQ, torch-mlir, qtrain-training: the tensor program."""
+def quantize_spec(spec: ModelSpec):
+    """The float model post-training quantized on its calibration draw, and its qtrain IR."""
     model = FuzzNet(spec).eval()
     generator = torch.Generator().manual_seed(spec.seed + 1)
     shape = (1, spec.channels, spec.height, spec.width)
     calibration = [torch.randn(shape, generator=generator) * spec.input_std + spec.input_mean
                    for _ in range(spec.calibration_batches)]  # fmt: skip
     quantized = quantize_model(model, calibration)
-    module = import_fake_quant_module(quantized, torch.zeros(shape))
+    return quantized, import_fake_quant_module(quantized, torch.zeros(shape))
+
+
+def build_module(spec: ModelSpec, work: Path):
+    """The float model through PTQ, torch-mlir, qtrain-training: the tensor program."""
+    _, module = quantize_spec(spec)
     scheme = spec.scheme
     if scheme == "json":
         path = work / "scheme.json"
@@ -406,6 +394,14 @@ class StepInputs(Interpreter.Listener):
             self.head = tuple(np.asarray(a) for a in args)
 
 
+# int32 biases can take steps of millions: with a bias scale s_w * s_x of 1e-9, lr * g / s_b
+# is huge. There the step's own f32 quantum and the f32 (C) vs f64 (interpreter) gradient,
+# whose relative difference grows with the depth of the backward pass (measured: about
+# 1e-6), allow more than one unit: |C - interpreter| <= 1 + 2^-12 |step| beyond 2^10.
+LARGE_STEP = 2**10
+LARGE_STEP_RELATIVE = 2.0**-12
+
+
 def compare_c_training(planned, program, data, spec: ModelSpec) -> tuple[int, int]:
     """Comparison 2 for training steps; returns (updated int values, off-by-one ones)."""
     interpreter = ReferenceInterpreter(planned)
@@ -413,9 +409,10 @@ def compare_c_training(planned, program, data, spec: ModelSpec) -> tuple[int, in
     interpreter.interpreter.listeners = (listener,)
     trainable = [op for op in planned.ops if isinstance(op, qtrain.ParamOp) and op.trainable is not None]
     rates = learning_rates(planned)
-    updated = off_by_one = 0
+    updated = off_by_one = large_off = 0
     for step, (image, label) in enumerate(data):
         listener.head = None
+        before = {param.sym_name.data: program.get(param.sym_name.data) for param in trainable}  # = the interpreter's
         expected = interpreter.call("train_step", image, np.array([label], dtype=np.int32))[0]
         loss = program.train_step(image, label)
         assert listener.logits is not None
@@ -438,16 +435,21 @@ def compare_c_training(planned, program, data, spec: ModelSpec) -> tuple[int, in
                 excess = np.abs(got.astype(np.float64) - ref) - tolerance
                 assert excess.max() <= 0, f"step {step}: {name} differs by more than the f32 bound"
             else:
-                difference = got.astype(np.int64) - ref.astype(np.int64)
-                assert np.abs(difference).max() <= 1, f"step {step}: {name} differs by more than 1"
-                step_off += int((difference != 0).sum())
+                difference = np.abs(got.astype(np.int64) - ref.astype(np.int64))
+                step_size = np.abs(before[name].astype(np.int64) - ref.astype(np.int64))
+                large = step_size > LARGE_STEP
+                assert difference[~large].max(initial=0) <= 1, f"step {step}: {name} differs by more than 1"
+                bound = 1 + np.ceil(LARGE_STEP_RELATIVE * step_size[large])
+                assert np.all(difference[large] <= bound), f"step {step}: {name}: a large step differs too much"
+                step_off += int((difference[~large] != 0).sum())
+                large_off += int((difference[large] != 0).sum())
             assert program.set(name, ref) == ref.nbytes  # the next step starts from the same values
         step_updated = trained_elements(planned)
         # A tie is rare (the f32 and f64 gradients straddle a .5 step): one per step, or 1%.
         assert step_off <= max(1, MAX_OFF_BY_ONE_FRACTION * step_updated), f"step {step}: {step_off} values differ"
         updated += step_updated
         off_by_one += step_off
-    if off_by_one == 0:  # same values in, same values out: the same clamps
+    if off_by_one == 0 and large_off == 0:  # same values in, same values out: the same clamps
         expected_saturations = sum(interpreter.saturations.values())
         assert program.lib.tt_saturation_count() == expected_saturations, "saturation counts differ"
     return updated, off_by_one

@@ -4,9 +4,12 @@ build's arena checker on.
 
 The bounded run in the test suite checks TT_FUZZ_EXAMPLES models (default 12), drawn
 deterministically (hypothesis' derandomize), so CI runs the same models every time. A
-longer run draws fresh models (docs/robustness.md):
+longer run draws other models, reproducibly from its seed (docs/robustness.md):
 
-    TT_FUZZ_EXAMPLES=300 TT_FUZZ_RANDOM=1 TT_FUZZ_LOG=fuzz.log .venv/bin/pytest -q test/python/test_fuzz_pipeline.py
+    TT_FUZZ_EXAMPLES=300 TT_FUZZ_RANDOM=1 TT_FUZZ_SEED=1 TT_FUZZ_LOG=fuzz.log \
+        .venv/bin/pytest -q -p no:logging test/python/test_fuzz_pipeline.py
+
+TT_FUZZ_LOG gets a line per model checked, and the first failing model as drawn.
 
 hypothesis shrinks a failing model to a small one and prints its ModelSpec; every bug
 found that way is a regression test in test_fuzz_regressions.py.
@@ -14,12 +17,13 @@ found that way is a regression test in test_fuzz_regressions.py.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 
 from fuzz_pipeline import ModelSpec, check_model, have_compiler, model_specs, runtime_archive
 
@@ -41,6 +45,9 @@ def workdir(tmp_path_factory):
 
 
 CHECKED: list[str] = []
+# A fresh directory per example: dlopen returns the already loaded library for a path it
+# has seen, so a reused path would run an earlier model's code.
+EXAMPLE_NUMBERS = itertools.count()
 
 
 @settings(
@@ -52,12 +59,18 @@ CHECKED: list[str] = []
                            HealthCheck.function_scoped_fixture],  # fmt: skip
     print_blob=True,
 )
+@seed(int(os.environ.get("TT_FUZZ_SEED", "0")))
 @given(spec=model_specs())
 def test_random_models_train_like_the_interpreter(spec: ModelSpec, archive, workdir):
-    work = workdir / f"m{len(CHECKED)}"
+    work = workdir / f"m{next(EXAMPLE_NUMBERS)}"
     start = time.monotonic()
     try:
         facts = check_model(spec, work, archive)
+    except BaseException as error:
+        if LOG:  # the first failure as drawn, before hypothesis shrinks it
+            with open(LOG, "a") as log:
+                log.write(f"FAILED {spec!r}: {type(error).__name__}: {str(error)[:300]}\n")
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     line = f"{spec.describe()} -> {facts} in {time.monotonic() - start:.1f} s"

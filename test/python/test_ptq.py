@@ -18,6 +18,7 @@ from tiny_training.frontends.mcu_pickle import load_mcu_model
 from tiny_training.frontends.ptq import (
     activation_qparams,
     fold_batchnorm,
+    bias_scale_floor,
     quantize_bias,
     quantize_model,
     quantize_weight,
@@ -57,6 +58,23 @@ def test_quantize_weight_and_bias_by_hand():
     np.testing.assert_array_equal(weight_q.reshape(2, 2), [[50, -127], [0, 127]])
     # b / (s_w * s_x): 0.3 / (0.01 * 0.5) = 60; huge biases saturate to int32
     np.testing.assert_array_equal(quantize_bias(np.array([0.3, 1e12]), scales, 0.5), [60, 2**31 - 1])
+
+
+def test_a_bias_that_would_not_fit_int32_widens_the_weight_scale():
+    """Found by the fuzzer: an all-zero weight channel (s_w = MIN_SCALE = 1e-8) with bias
+    0.5 at input scale 0.01 gave b_q = 0.5 / (1e-8 * 0.01) = 5e9, saturated to 2^31 - 1:
+    silently another function. The floor |b| / (s_x 2^30) = 0.5 / (0.01 * 2^30) keeps
+    b_q = 2^30 exactly; a channel whose weights already give a larger scale keeps it."""
+    weight = np.array([[[[0.0]]], [[[1.27]]]])
+    bias = np.array([0.5, 0.3])
+    floor = bias_scale_floor(bias, 0.01)
+    weight_q, scales = quantize_weight(weight, floor)
+    np.testing.assert_allclose(scales, [0.5 / (0.01 * 2**30), 0.01], rtol=1e-6)
+    np.testing.assert_array_equal(weight_q.reshape(2), [0, 127])
+    bias_q = quantize_bias(bias, scales, 0.01)
+    assert abs(int(bias_q[0]) - 2**30) <= 64  # f32 rounding of the scale: within 2^-24 relative
+    assert bias_q[1] == 3000  # 0.3 / (0.01 * 0.01)
+    assert np.all(np.abs(bias_q.astype(np.int64)) < 2**31 - 1)
 
 
 def test_fold_batchnorm_preserves_the_float_function():
