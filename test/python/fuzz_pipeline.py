@@ -75,6 +75,10 @@ logging.getLogger("torch").setLevel(logging.WARNING)
 C_FLAGS = [
     "-std=c99", "-O3", "-DNDEBUG", "-Wall", "-Wextra", "-Werror", "-ffp-contract=off", "-fno-fast-math", "-fPIC",
     "-fsanitize=undefined",
+    # gcc 12 at -O3 with -fsanitize=undefined warns "writing 1 byte into a region of size 0"
+    # on the split-weight gather of tt_get_param (a false positive of the instrumented code;
+    # the same file compiles cleanly with the project's own flags, test_fuzz_regressions.py).
+    "-Wno-stringop-overflow",
 ]  # fmt: skip
 
 
