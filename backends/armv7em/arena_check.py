@@ -36,7 +36,7 @@ the poison checks that).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from xdsl.dialects import func
@@ -55,12 +55,6 @@ class ArenaStep:
     what: str
     may_change: list[Span]
     live_after: list[Span]
-
-
-@dataclass
-class ArenaAccesses:
-    reads: list[Span] = field(default_factory=list)
-    writes: list[Span] = field(default_factory=list)
 
 
 def _view_span(buffer: SSAValue) -> Span | None:
@@ -99,55 +93,33 @@ def _first_store(value: SSAValue) -> mem.StoreOp | None:
     return min(stores, key=block.get_operation_index) if block is not None else stores[0]
 
 
-def accesses(op: Operation, function: func.FuncOp) -> ArenaAccesses:
-    """The arena bytes the C code of `op` reads and writes (see the module docstring)."""
-    result = ArenaAccesses()
-    if isinstance(op, (mem.ViewOp, mem.LoadOp, mem.AllocOp, qtrain.GetParamOp)):
-        return result
+def written_spans(op: Operation, function: func.FuncOp) -> list[Span]:
+    """The arena bytes the C code of `op` writes (see the module docstring)."""
+    if isinstance(op, (mem.ViewOp, mem.LoadOp, mem.AllocOp, qtrain.GetParamOp, func.ReturnOp)):
+        return []
     if isinstance(op, mem.StoreOp):
         target = _stored_span(op)
         value = op.value
         if target is None:
-            return result
+            return []
         if isinstance(value, BlockArgument) and value.owner is function.body.block:
-            result.writes.append(target)
-            return result
+            return [target]  # the argument's memcpy
         if isinstance(value.owner, mem.LoadOp):
             source = _loaded_span(value)
         else:
             first = _first_store(value)
             if first is op:
-                return result  # the producer writes this buffer directly
+                return []  # the producer writes this buffer directly
             source = _stored_span(first) if first is not None else None
-        if source is not None and source[0] != target[0]:
-            result.reads.append(source)
-            result.writes.append(target)
-        return result
-    if isinstance(op, func.ReturnOp):
-        result.reads += [s for s in (_loaded_span(v) for v in op.operands) if s is not None]
-        return result
+        return [target] if source is not None and source[0] != target[0] else []  # a memmove
     if isinstance(op, (qtrain.FlattenOp, qtrain.ReshapeOp)):
         source = _loaded_span(op.input)
         first = _first_store(op.output)
         target = _stored_span(first) if first is not None else None
-        if source is not None and target is not None and source[0] != target[0]:
-            result.reads.append(source)
-            result.writes.append(target)
-        return result
-    for operand in op.operands:
-        span = _loaded_span(operand)
-        if span is not None:
-            result.reads.append(span)
-        elif isinstance(operand.owner, mem.ViewOp):
-            scratch = _view_span(operand)
-            if scratch is not None:
-                result.writes.append(scratch)
-    for value in op.results:
-        first = _first_store(value)
-        span = _stored_span(first) if first is not None else None
-        if span is not None:
-            result.writes.append(span)
-    return result
+        return [target] if source is not None and target is not None and source[0] != target[0] else []
+    scratch = [_view_span(v) for v in op.operands if isinstance(v.owner, mem.ViewOp)]
+    results = [_stored_span(first) for first in map(_first_store, op.results) if first is not None]
+    return [span for span in (*scratch, *results) if span is not None]
 
 
 def _runs(mask: np.ndarray) -> list[Span]:
@@ -253,7 +225,7 @@ def arena_steps(function: func.FuncOp, arena_bytes: int, code_ops: Sequence[Oper
             for piece in _value_pieces(value, span, contents):
                 if piece.origin < i:
                     records.append((piece.origin, i, piece.start, piece.end))
-        writes[i] = accesses(op, function).writes
+        writes[i] = written_spans(op, function)
         if isinstance(op, mem.StoreOp):
             _put(contents, op.buffer, _store_pieces(op, i, function, contents))
 
