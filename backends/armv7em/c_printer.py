@@ -330,7 +330,7 @@ class _FunctionPrinter:
     code_ops: list[Operation] = field(default_factory=list)
 
     @property
-    def debug_tables(self) -> str:
+    def debug_prefix(self) -> str:
         """The C prefix of this function's arena-checker tables (debug builds)."""
         return "tt_dbg_" + self.c_name.removeprefix("tt_")
 
@@ -544,7 +544,7 @@ class _FunctionPrinter:
             emitted = len(self.lines)
             self.print_op(op)
             if len(self.lines) > emitted:
-                self.emit(f"TT_ARENA_STEP({self.debug_tables}, {len(self.code_ops)});")
+                self.emit(f"TT_ARENA_STEP({self.debug_prefix}, {len(self.code_ops)});")
                 self.code_ops.append(op)
         return self.lines
 
@@ -1170,7 +1170,7 @@ class _ModelPrinter:
                     f"    {{{c_string(step.what)}, {change_first}, {len(step.may_change)}, {live_first}, "
                     f"{len(step.live_after)}}},"
                 )
-            prefix = printer.debug_tables
+            prefix = printer.debug_prefix
             out.append(f"static const char {prefix}_function[] = {c_string('@' + printer.function.sym_name.data)};")
             out.append(f"static const int32_t {prefix}_spans[{max(len(spans), 2)}] = {{")
             out.append("    " + _wrap([str(v) for v in (spans or [0, 0])], 16).strip())
