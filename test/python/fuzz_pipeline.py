@@ -84,6 +84,12 @@ C_FLAGS = [
 
 # --------------------------------------------------------------------------- the spec
 
+# The generator's ranges; larger ones (e.g. TT_FUZZ_MAX_CHANNELS=48 TT_FUZZ_MAX_SIZE=40) reach
+# more of the kernels' fast-path edge cases at the cost of time per model.
+MAX_CHANNELS = int(os.environ.get("TT_FUZZ_MAX_CHANNELS", "12"))
+MAX_SIZE = int(os.environ.get("TT_FUZZ_MAX_SIZE", "15"))
+MAX_LAYERS = int(os.environ.get("TT_FUZZ_MAX_LAYERS", "4"))
+
 
 @dataclass(frozen=True)
 class Layer:
@@ -144,7 +150,7 @@ def conv_count(layers) -> int:
 @st.composite
 def layers_strategy(draw, channels: int, height: int, width: int):
     layers = []
-    count = draw(st.integers(1, 4))
+    count = draw(st.integers(1, MAX_LAYERS))
     for _ in range(count):
         kind = draw(st.sampled_from(["conv", "conv", "dw", "block", "res"]))
         kernel = draw(st.sampled_from([1, 3, 3, 5] if kind in ("conv", "res") else [3, 5]))
@@ -155,7 +161,7 @@ def layers_strategy(draw, channels: int, height: int, width: int):
             continue
         out = channels
         if kind in ("conv", "block"):
-            out = draw(st.integers(1, 12))
+            out = draw(st.integers(1, MAX_CHANNELS))
         expand = draw(st.sampled_from([1, 2, 3])) if kind == "block" else 1
         layer = Layer(
             kind, kernel, stride, pad, out if kind in ("conv", "block") else 0,
@@ -172,7 +178,7 @@ def layers_strategy(draw, channels: int, height: int, width: int):
 @st.composite
 def model_specs(draw) -> ModelSpec:
     channels = draw(st.integers(1, 4))
-    height, width = draw(st.integers(3, 15)), draw(st.integers(3, 15))
+    height, width = draw(st.integers(3, MAX_SIZE)), draw(st.integers(3, MAX_SIZE))
     layers = draw(layers_strategy(channels, height, width))
     if not layers:
         layers = (Layer("conv", 1, 1, 0, out=draw(st.integers(1, 8))),)
