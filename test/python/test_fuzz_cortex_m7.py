@@ -19,13 +19,14 @@ import itertools
 import os
 import shutil
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from fuzz_pipeline import ModelSpec, build_module, model_specs, plan, samples
 from tiny_training.backends.armv7em import harness, qemu
 from tiny_training.backends.armv7em.project import build_project, write_project
+
+from test_qemu_training import assert_same
 
 EXAMPLES = int(os.environ.get("TT_FUZZ_M7_EXAMPLES", "3"))
 RANDOM = bool(os.environ.get("TT_FUZZ_RANDOM"))
@@ -69,12 +70,4 @@ def test_random_models_train_on_the_m7_like_on_the_host(spec: ModelSpec, workdir
         board = harness.train_on_board(work / "project", images, labels, target="cortex-m7", count_instructions=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    np.testing.assert_array_equal(board.predictions, host.predictions)
-    assert board.losses is not None and host.losses is not None
-    assert board.losses.tobytes() == host.losses.tobytes(), f"losses {board.losses} vs {host.losses}"
-    assert board.logits is not None and host.logits is not None
-    assert board.logits.tobytes() == host.logits.tobytes(), "logits differ"
-    assert board.saturated == host.saturated
-    assert board.params.keys() == host.params.keys()
-    for name, value in host.params.items():
-        np.testing.assert_array_equal(board.params[name], value, err_msg=name)
+    assert_same(board, host)

@@ -22,14 +22,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.parser import Parser
 
 from tiny_training.backends.armv7em import harness
 from tiny_training.backends.armv7em.project import (
@@ -39,12 +35,8 @@ from tiny_training.backends.armv7em.project import (
     default_build_dir,
     write_project,
 )
-from tiny_training.passes.qtrain_memory import QtrainMemoryPass
-from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.paths import SharedDirMissing, shared_dir
-from tiny_training.tools.common import make_context
 
-from test_mem_lowering import TINY
+from test_qemu_training import Case, assert_same, mcunet_case, tiny_case
 
 # Every finding is fatal and ends in abort(), so that the harness reports the signal
 # together with the program's stderr (the sanitizer's report).
@@ -95,58 +87,12 @@ def sanitizer_env(monkeypatch) -> None:
 # --------------------------------------------------------------------------- the models
 
 
-@dataclass
-class Case:
-    module: ModuleOp
-    directory: Path
-    images: list[np.ndarray]
-    labels: list[int]
-
-
-def tiny_case(directory: Path) -> Case:
-    module = Parser(make_context(), TINY).parse_module()
-    QtrainTrainingPass(scheme="full", classes=4, lr=0.5, lr_bias=0.05).apply(Context(), module)
-    QtrainMemoryPass().apply(Context(), module)
-    rng = np.random.default_rng(7)
-    images = [rng.integers(-128, 128, size=(1, 2, 4, 4), dtype=np.int8) for _ in range(3)]
-    return Case(module, directory, images, [int(label) for label in rng.integers(0, 4, size=3)])
-
-
-def mcunet_case(directory: Path) -> Case:
-    try:
-        photos = sorted((shared_dir() / "data" / "photos").glob("*.jpg"))
-    except SharedDirMissing:
-        pytest.skip("the shared directory is absent (../shared; set TT_SHARED_DIR): no mcunet-5fps")
-    if len(photos) < 2:
-        pytest.skip("the shared photos are absent (../shared/data/photos; set TT_SHARED_DIR)")
-    from tiny_training.frontends.api import import_pretrained
-    from tiny_training.frontends.images import load_image
-
-    module = import_pretrained("mcunet-5fps")
-    QtrainTrainingPass(scheme="mcunet-5fps-49kb", classes=10, seed=1).apply(Context(), module)
-    QtrainMemoryPass(algorithm="greedy-by-size").apply(Context(), module)
-    return Case(module, directory, [load_image(path) for path in photos[:2]], [3, 7])
-
-
 @pytest.fixture(scope="module", params=["tiny", "mcunet-5fps-49kb"])
 def case(request, tmp_path_factory, sanitizers) -> Case:
     directory = tmp_path_factory.mktemp(request.param)
     made = tiny_case(directory) if request.param == "tiny" else mcunet_case(directory)
     write_project(made.module, made.directory)
     return made
-
-
-def assert_same(a: harness.TrainingRun, b: harness.TrainingRun) -> None:
-    """Bit for bit: predictions, logits, losses, trained parameters, saturations."""
-    np.testing.assert_array_equal(a.predictions, b.predictions)
-    assert a.logits is not None and b.logits is not None and a.losses is not None and b.losses is not None
-    assert a.logits.tobytes() == b.logits.tobytes()
-    assert a.losses.tobytes() == b.losses.tobytes()
-    assert a.params.keys() == b.params.keys()
-    for name in a.params:
-        assert a.params[name].dtype == b.params[name].dtype and a.params[name].shape == b.params[name].shape, name
-        assert a.params[name].tobytes() == b.params[name].tobytes(), f"{name} differs"
-    assert a.saturated == b.saturated
 
 
 def test_sanitized_training_is_clean_and_matches_the_host_build(case, sanitizer_env):
