@@ -121,9 +121,14 @@ def test_depthwise_equals_naive(libs, case, zero):
 def test_depthwise_shift_in_place(libs, kernel, hw):
     """Batch 1 depthwise: the output one output channel below the input in one buffer
     gives the out-of-place result."""
+    check_depthwise_shift_in_place(libs, kernel, hw, channels=7)
+
+
+def check_depthwise_shift_in_place(libs, kernel, hw: int, channels: int) -> None:
+    """The fast kernel writing its output one channel below its input, in one buffer,
+    against the naive kernel out of place: output and mask equal."""
     fast, naive = libs
     k, stride, pad = kernel
-    channels = 7
     x_shape, w_shape = (1, channels, hw, hw), (channels, 1, k, k)
     oh, ow = out_hw(x_shape, w_shape, stride, (pad,) * 4)
     rng = np.random.default_rng(k * 100 + stride * 10 + hw)
@@ -133,13 +138,15 @@ def test_depthwise_shift_in_place(libs, kernel, hw):
     mult = np.full(channels, 100.0 / (60 * 60 * k), dtype=np.float32)
     geo = geometry(x_shape, w_shape, stride, (pad,) * 4, channels)
     expected = np.zeros((1, channels, oh, ow), dtype=np.int8)
-    naive.tt_conv2d_s8(p(x), -3, p(weight), p(bias), p(mult), 2, p(expected), None, *geo)
+    expected_mask = np.zeros((channels * oh * ow + 7) // 8, dtype=np.uint8)
+    naive.tt_conv2d_s8(p(x), -3, p(weight), p(bias), p(mult), 2, p(expected), p(expected_mask), *geo)
     out_plane = oh * ow
     buffer = np.zeros(out_plane + x.size, dtype=np.int8)
     buffer[out_plane:] = x.ravel()
-    mask = np.zeros((channels * out_plane + 7) // 8, dtype=np.uint8)
+    mask = np.zeros_like(expected_mask)
     fast.tt_conv2d_s8(p(buffer[out_plane:]), -3, p(weight), p(bias), p(mult), 2, p(buffer), p(mask), *geo)
     np.testing.assert_array_equal(buffer[: channels * out_plane].reshape(expected.shape), expected)
+    np.testing.assert_array_equal(mask, expected_mask)
 
 
 @pytest.mark.parametrize("multiplier", [0.5, 0.25, 3.0e9, 1.0e-12], ids=["half", "quarter", "huge", "tiny"])

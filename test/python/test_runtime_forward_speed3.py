@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_runtime_forward_speed import compare, geometry, libs, out_hw, p  # noqa: F401  (the fixture)
+from test_runtime_forward_speed import check_depthwise_shift_in_place, compare, libs  # noqa: F401  (the fixture)
 
 # name: (x shape, kernel, stride, pad [t, l, b, r])
 BANDED = {
@@ -55,24 +55,4 @@ def test_banded_depthwise_equals_naive(libs, case, zero):  # noqa: F811
 def test_banded_depthwise_shift_in_place(libs, kernel, hw):  # noqa: F811
     """Batch 1 banded depthwise: the output one output channel below the input in one
     buffer gives the out-of-place result."""
-    fast, naive = libs
-    k, stride, pad = kernel
-    channels = 5
-    x_shape, w_shape = (1, channels, hw, hw), (channels, 1, k, k)
-    oh, ow = out_hw(x_shape, w_shape, stride, (pad,) * 4)
-    rng = np.random.default_rng(k * 100 + stride * 10 + hw)
-    x = rng.integers(-128, 128, size=x_shape).astype(np.int8)
-    weight = rng.integers(-128, 128, size=w_shape).astype(np.int8)
-    bias = rng.integers(-3000, 3000, size=channels).astype(np.int32)
-    mult = np.full(channels, 100.0 / (60 * 60 * k), dtype=np.float32)
-    geo = geometry(x_shape, w_shape, stride, (pad,) * 4, channels)
-    expected = np.zeros((1, channels, oh, ow), dtype=np.int8)
-    expected_mask = np.zeros((channels * oh * ow + 7) // 8, dtype=np.uint8)
-    naive.tt_conv2d_s8(p(x), -3, p(weight), p(bias), p(mult), 2, p(expected), p(expected_mask), *geo)
-    out_plane = oh * ow
-    buffer = np.zeros(out_plane + x.size, dtype=np.int8)
-    buffer[out_plane:] = x.ravel()
-    mask = np.zeros_like(expected_mask)
-    fast.tt_conv2d_s8(p(buffer[out_plane:]), -3, p(weight), p(bias), p(mult), 2, p(buffer), p(mask), *geo)
-    np.testing.assert_array_equal(buffer[: channels * out_plane].reshape(expected.shape), expected)
-    np.testing.assert_array_equal(mask, expected_mask)
+    check_depthwise_shift_in_place(libs, kernel, hw, channels=5)
