@@ -142,7 +142,7 @@ def is_depthwise(conv: QConv) -> bool:
 def trained_parameters(model: McuModel, scheme_name: str) -> dict[str, int | None]:
     """Parameter name -> trained leading channels (None: all of it), as `qtrain-sparse-update`
     chooses them: layer index = conv index in forward order without the classifier."""
-    from tiny_training.passes.schemes import resolve_scheme
+    from tiny_training.analysis.schemes import resolve_scheme
 
     convs = model.convs[:-1]
     scheme = resolve_scheme(scheme_name, len(convs))

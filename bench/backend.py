@@ -39,7 +39,7 @@ from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
 from tiny_training.frontends.images import load_image
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.schemes import PRESETS
+from tiny_training.analysis.schemes import PRESETS
 from tiny_training.dialects import mem
 from tiny_training.paths import shared_dir
 

@@ -31,13 +31,13 @@ from xdsl.context import Context
 
 from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
 from tiny_training.passes.convert_qtrain_to_mem import assign_buffers, trainable_sram_bytes
-from tiny_training.passes.planning import Buffer, greedy, lower_bound, optimal
+from tiny_training.analysis.planning import Buffer, greedy, lower_bound, optimal
 from tiny_training.passes.qtrain_fuse_conv_dw import QtrainFuseConvDwPass
 from tiny_training.passes.qtrain_fuse_updates import QtrainFuseUpdatesPass
 from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.schemes import PRESETS
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.schemes import PRESETS
+from tiny_training.analysis.symbols import find_function
 
 PUBLISHED = {"mcunet-5fps": 173 * 1024, "mbv2-w0.35": 141 * 1024, "proxyless-w0.3": 135 * 1024}
 PUBLISHED_ARENA = {"mcunet-5fps-49kb": 189_800}

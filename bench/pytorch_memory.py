@@ -123,7 +123,7 @@ def our_sram(model_name: str, scheme: str, time_limit: float) -> tuple[int, int]
     from tiny_training.passes.convert_qtrain_to_mem import trainable_sram_bytes
     from tiny_training.passes.qtrain_memory import QtrainMemoryPass
     from tiny_training.passes.qtrain_training import QtrainTrainingPass
-    from tiny_training.passes.utils import find_function
+    from tiny_training.analysis.symbols import find_function
 
     module = import_pretrained(model_name)
     QtrainTrainingPass(scheme=scheme, qas=True, classes=10).apply(Context(), module)

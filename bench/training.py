@@ -25,10 +25,10 @@ from tiny_training.frontends.images import load_image
 from tiny_training.interpreters import ReferenceInterpreter
 from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.liveness import analyze
-from tiny_training.passes.report import BACKWARD_OPS
-from tiny_training.passes.schemes import PRESETS
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.liveness import analyze
+from tiny_training.reports.training_report import BACKWARD_OPS
+from tiny_training.analysis.schemes import PRESETS
+from tiny_training.analysis.symbols import find_function
 from tiny_training.paths import shared_dir
 
 

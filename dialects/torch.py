@@ -33,6 +33,8 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
 )
+from xdsl.context import Context
+from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
 from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, TypeAttribute
 from xdsl.irdl import (
     IRDLOperation,
@@ -312,3 +314,33 @@ Torch = Dialect(
         TorchListType,
     ],
 )
+
+
+# The attribute that names a literal after the parameter or buffer it came from.
+PARAM_NAME_ATTR = "tt.param_name"
+
+
+def resource_blobs(context: Context) -> OpAsmDialectInterface:
+    """The builtin dialect's store of `dense_resource` blobs in `context`."""
+    interface = context.get_dialect("builtin").get_interface(OpAsmDialectInterface)
+    assert interface is not None
+    return interface
+
+
+def literal_array(op: ValueTensorLiteralOp, context: Context) -> np.ndarray:
+    """The data of a `torch.vtensor.literal`, from a dense attribute or a resource blob."""
+    result_type = op.result.type
+    assert isinstance(result_type, ValueTensorType)
+    dtype = vtensor_numpy_dtype(result_type.dtype)
+    shape = result_type.get_shape()
+    value = op.value
+    if isinstance(value, DenseIntOrFPElementsAttr):
+        data = np.frombuffer(value.data.data, dtype=dtype)
+        return np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape).copy()
+    assert isinstance(value, DenseResourceAttr)
+    blob = resource_blobs(context).lookup(value.resource_handle.data)
+    if not blob:
+        raise ValueError(f"dense_resource<{value.resource_handle.data}> has no data in the module")
+    raw = bytes.fromhex(blob.removeprefix("0x"))
+    # MLIR resource blobs start with a 4-byte alignment header.
+    return np.frombuffer(raw[4:], dtype=dtype).reshape(shape).copy()

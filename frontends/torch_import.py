@@ -12,17 +12,15 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch_mlir import fx
 from torch_mlir import ir as mlir_ir
 from torch_mlir.extras.fx_importer import LITERAL_CONVERTER_MAP, FxImporterHooks, InputInfo
 from xdsl.context import Context
-from xdsl.dialect_interfaces.op_asm import OpAsmDialectInterface
-from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, DenseResourceAttr, ModuleOp, TensorType
+from xdsl.dialects.builtin import BytesAttr, DenseIntOrFPElementsAttr, DenseResourceAttr, ModuleOp
 from xdsl.parser import Parser
 
-from tiny_training.dialects.torch import ValueTensorLiteralOp, ValueTensorType, vtensor_numpy_dtype
+from tiny_training.dialects.torch import PARAM_NAME_ATTR, ValueTensorLiteralOp, literal_array, resource_blobs
 from tiny_training.registry import load_all_dialects
 
 # Ops that may appear in the exported FX graph of a quantized CNN (before torch-mlir's
@@ -49,10 +47,6 @@ SUPPORTED_FX_OPS = frozenset(
 
 # torch.export's own use of a deprecated pytree API (torch 2.13), not the user's.
 TORCH_PYTREE_WARNING = r"`isinstance\(treespec, LeafSpec\)`"
-
-# The attribute that names a literal after the parameter or buffer it came from.
-PARAM_NAME_ATTR = "tt.param_name"
-
 
 class UnsupportedTorchOp(ValueError):
     """A model uses an operation that the compiler does not support."""
@@ -132,7 +126,7 @@ def import_to_torch_dialect(model: torch.nn.Module, example_inputs: Sequence[tor
     text = imported.operation.get_asm(print_generic_op_form=True)
     context = Context()
     load_all_dialects(context)
-    blobs = _resource_blobs(context)
+    blobs = resource_blobs(context)
     # xDSL keeps resource blobs in the (process-wide) builtin dialect object, and a
     # handle seen before is renamed on re-parse: start clean, then copy every blob
     # into its literal so the module no longer depends on that global state.
@@ -146,12 +140,6 @@ def import_to_torch_dialect(model: torch.nn.Module, example_inputs: Sequence[tor
     return TorchImport(module, context)
 
 
-def _resource_blobs(context: Context) -> OpAsmDialectInterface:
-    interface = context.get_dialect("builtin").get_interface(OpAsmDialectInterface)
-    assert interface is not None
-    return interface
-
-
 def materialize_literals(module: ModuleOp, context: Context) -> None:
     """Replaces every `dense_resource` literal by a `dense` attribute holding its data."""
     for op in module.walk():
@@ -159,22 +147,3 @@ def materialize_literals(module: ModuleOp, context: Context) -> None:
             data = literal_array(op, context)
             tensor_type = op.value.type
             op.properties["value"] = DenseIntOrFPElementsAttr(tensor_type, BytesAttr(data.tobytes()))
-
-
-def literal_array(op: ValueTensorLiteralOp, context: Context) -> np.ndarray:
-    """The data of a `torch.vtensor.literal`, from a dense attribute or a resource blob."""
-    result_type = op.result.type
-    assert isinstance(result_type, ValueTensorType)
-    dtype = vtensor_numpy_dtype(result_type.dtype)
-    shape = result_type.get_shape()
-    value = op.value
-    if isinstance(value, DenseIntOrFPElementsAttr):
-        data = np.frombuffer(value.data.data, dtype=dtype)
-        return np.broadcast_to(data, shape).copy() if data.size == 1 else data.reshape(shape).copy()
-    assert isinstance(value, DenseResourceAttr)
-    blob = _resource_blobs(context).lookup(value.resource_handle.data)
-    if not blob:
-        raise ValueError(f"dense_resource<{value.resource_handle.data}> has no data in the module")
-    raw = bytes.fromhex(blob.removeprefix("0x"))
-    # MLIR resource blobs start with a 4-byte alignment header.
-    return np.frombuffer(raw[4:], dtype=dtype).reshape(shape).copy()

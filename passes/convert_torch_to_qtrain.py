@@ -36,7 +36,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
 from tiny_training.dialects import torch as torch_d
-from tiny_training.frontends.torch_import import PARAM_NAME_ATTR, literal_array
+from tiny_training.dialects.torch import PARAM_NAME_ATTR, literal_array
 
 INT8_RANGE = (-128, 127)
 

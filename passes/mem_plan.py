@@ -41,9 +41,9 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import mem
 from tiny_training.passes.convert_qtrain_to_mem import is_step, trainable_sram_bytes
-from tiny_training.passes.memory_report import MemoryReport, render_png, render_svg, render_table
-from tiny_training.passes.planning import ALGORITHMS, Buffer, check_plan, plan
-from tiny_training.passes.utils import find_function
+from tiny_training.reports.memory_report import MemoryReport, render_png, render_svg, render_table
+from tiny_training.analysis.planning import ALGORITHMS, Buffer, check_plan, plan
+from tiny_training.analysis.symbols import find_function
 
 ARENA_NAME = "arena"
 

@@ -23,7 +23,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.symbols import find_function
 
 
 def _single_use(op) -> bool:

@@ -36,7 +36,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.utils import erase_unused_params, find_function, insert_param
+from tiny_training.analysis.symbols import erase_unused_params, find_function, insert_param
 
 
 @dataclass(frozen=True)

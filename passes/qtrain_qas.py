@@ -21,7 +21,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.symbols import find_function
 
 
 def qas_factors(conv: qtrain.Conv2dOp) -> tuple[np.ndarray, np.ndarray]:

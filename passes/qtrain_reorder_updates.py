@@ -27,8 +27,8 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.liveness import analyze
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.liveness import analyze
+from tiny_training.analysis.symbols import find_function
 
 UPDATE_OPS = (qtrain.SgdUpdateOp, qtrain.ParamGradOp)
 

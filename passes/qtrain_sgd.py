@@ -21,7 +21,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.utils import find_function, params_by_name
+from tiny_training.analysis.symbols import find_function, params_by_name
 
 
 @dataclass(frozen=True)

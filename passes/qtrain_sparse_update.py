@@ -3,7 +3,7 @@
 Input invariant: `@train_step` (option `function`) after `qtrain-autodiff`: a complete
 backward pass ending in `qtrain.param_grad` sinks.
 
-Output: only the parameters of the scheme (`passes/schemes.py`: FACTS.md section 5
+Output: only the parameters of the scheme (`analysis/schemes.py`: FACTS.md section 5
 presets, `full`, `bias-only`, `head-only`, `last-k`, or a `.json` file) keep their
 `param_grad` and are marked `trainable`; partial-channel weights get a weight gradient
 of their leading channels only (the first k input channels of a regular conv, the first
@@ -28,8 +28,8 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.schemes import SchemeError, resolve_scheme
-from tiny_training.passes.utils import find_function, params_by_name
+from tiny_training.analysis.schemes import SchemeError, resolve_scheme
+from tiny_training.analysis.symbols import find_function, params_by_name
 
 
 def param_of(value) -> str | None:
@@ -125,7 +125,7 @@ class QtrainSparseUpdatePass(ModulePass):
                 param.properties.pop("trainable", None)
         remove_dead_ops(function)
         if self.report:
-            from tiny_training.passes.report import training_report
+            from tiny_training.reports.training_report import training_report
 
             print(training_report(op, self.function, scheme.name), file=sys.stderr)
 

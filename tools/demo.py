@@ -34,7 +34,7 @@ from tiny_training.frontends.mcu_pickle import ModelFileError
 from tiny_training.passes.convert_qtrain_to_mem import trainable_sram_bytes
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.symbols import find_function
 from tiny_training.paths import SharedDirMissing
 
 MODEL = "mcunet-5fps"

@@ -2,8 +2,8 @@
 
 from xdsl.parser import Parser
 
-from tiny_training.passes.liveness import analyze, tensor_bytes
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.liveness import analyze, tensor_bytes
+from tiny_training.analysis.symbols import find_function
 from tiny_training.tools.common import make_context
 
 # Steps: 0 get w, 1 get b, 2 conv (y: 1x2x3x3 int8 = 18 B, mask 18 bits = 3 B),

@@ -20,11 +20,11 @@ from tiny_training.interpreters import ReferenceInterpreter
 from tiny_training.interpreters.mem import tensor_from_bytes, tensor_to_bytes
 from tiny_training.passes.convert_qtrain_to_mem import ConvertQtrainToMemPass, trainable_sram_bytes
 from tiny_training.passes.mem_plan import MemPlanPass, collect_buffers
-from tiny_training.passes.planning import check_plan
+from tiny_training.analysis.planning import check_plan
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.symbols import find_function
 from tiny_training.paths import SharedDirMissing, shared_dir
 from tiny_training.tools.common import make_context
 

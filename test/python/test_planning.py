@@ -1,4 +1,4 @@
-"""The arena planners (`passes/planning.py`): properties on random buffer sets
+"""The arena planners (`analysis/planning.py`): properties on random buffer sets
 (hypothesis), hand-computed plans, and the independent plan checker."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tiny_training.passes import planning
-from tiny_training.passes.planning import ALGORITHMS, Buffer, check_plan, greedy, live_bytes, lower_bound, optimal, plan
+from tiny_training.analysis import planning
+from tiny_training.analysis.planning import ALGORITHMS, Buffer, check_plan, greedy, live_bytes, lower_bound, optimal, plan
 
 
 @st.composite

@@ -15,10 +15,10 @@ from tiny_training.dialects import qtrain
 from tiny_training.frontends.api import import_pretrained
 from tiny_training.frontends.images import load_image
 from tiny_training.interpreters import ReferenceInterpreter
-from tiny_training.passes.liveness import analyze
+from tiny_training.analysis.liveness import analyze
 from tiny_training.passes.qtrain_reorder_updates import QtrainReorderUpdatesPass, update_order_violations
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.symbols import find_function
 from tiny_training.paths import SharedDirMissing, shared_dir
 from tiny_training.tools.common import make_context
 

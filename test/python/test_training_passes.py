@@ -23,8 +23,8 @@ from tiny_training.passes.qtrain_new_head import QtrainNewHeadPass
 from tiny_training.passes.qtrain_qas import qas_factors
 from tiny_training.passes.qtrain_sparse_update import QtrainSparseUpdatePass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
-from tiny_training.passes.schemes import PRESETS, resolve_scheme
-from tiny_training.passes.utils import find_function
+from tiny_training.analysis.schemes import PRESETS, resolve_scheme
+from tiny_training.analysis.symbols import find_function
 from tiny_training.paths import SharedDirMissing, shared_dir
 
 from torch_qsim import QSim

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from tiny_training.passes.planning import Buffer, Plan, lower_bound
+from tiny_training.analysis.planning import Buffer, Plan, lower_bound
 
 ROLE_COLOURS = {
     "input": "#8c564b",

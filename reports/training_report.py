@@ -7,7 +7,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from tiny_training.dialects import qtrain
-from tiny_training.passes.utils import find_function, params_by_name
+from tiny_training.analysis.symbols import find_function, params_by_name
 
 BACKWARD_OPS = (
     qtrain.SoftmaxCrossEntropyGradOp, qtrain.LinearGradInputOp, qtrain.LinearGradWeightOp, qtrain.SumBatchOp,
