@@ -1,8 +1,12 @@
-"""Build and run Cortex-M7 programs under QEMU (`mps2-an500`, a Cortex-M7 machine).
+"""Build and run Cortex-M programs under QEMU, for any board of backends/targets.py.
 
-    build = cross_build(Path("build/m7"))                 # cmake + arm-none-eabi-gcc
-    result = run_elf(build / "tt_board_smoke.elf")        # QEMU + instruction counter
+    build = cross_build(Path("build/m7"))                 # cmake + arm-none-eabi-gcc, board stm32f746
+    build = cross_build(Path("build/m4"), board="stm32f412")
+    result = run_elf(build / "tt_board_smoke.elf")        # the board's QEMU machine + instruction counter
     result.exit_code, result.stdout, result.instructions, result.stack_bytes
+
+Which machine runs an image: its board's `qemu_machine`; `run_elf` reads the board
+from the image (the linker script's `__tt_board_<name>` symbol) unless given one.
 
 Where things go when QEMU runs a program:
 
@@ -34,17 +38,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tiny_training.backends.targets import BOARDS, Board, board_named, default_board
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BACKEND_DIR = Path(__file__).resolve().parent
 PLUGIN_SOURCE = BACKEND_DIR / "qemu" / "insn_count.c"
 DEFAULT_PLUGIN_DIR = PROJECT_ROOT / "build" / "qemu-plugin"
 
 QEMU = "qemu-system-arm"
-MACHINE = "mps2-an500"
 
 TOOLCHAIN_FILES = {
     "gcc": PROJECT_ROOT / "cmake" / "arm-none-eabi.cmake",
-    "clang": PROJECT_ROOT / "cmake" / "clang-thumbv7em.cmake",
+    "clang": PROJECT_ROOT / "cmake" / "clang-arm-none-eabi.cmake",
 }
 # What each toolchain needs on PATH (clang takes newlib from the arm-none-eabi installation).
 TOOLCHAIN_PROGRAMS = {
@@ -64,6 +69,7 @@ FAULT_EXIT_NAMES = {
     244: "MemManage",
     245: "BusFault",
     246: "UsageFault",
+    247: "SecureFault",
     251: "SVCall",
     252: "DebugMonitor",
     254: "PendSV",
@@ -161,9 +167,31 @@ def build_plugin(build_dir: Path | str = DEFAULT_PLUGIN_DIR) -> Path:
     return plugin
 
 
+def board_of_elf(elf: Path | str) -> Board:
+    """The board an image was linked for (its linker script's `__tt_board_<name>` symbol)."""
+    symbols = _symbols(elf)
+    for board in BOARDS.values():
+        if f"__tt_board_{_c_identifier(board.name)}" in symbols:
+            return board
+    raise QemuError(f"{Path(elf).name} names no board of backends/targets.py (not linked with board.ld.in?)")
+
+
+def qemu_command(elf: Path | str, board: Board, console: Path | str) -> list[str]:
+    """The QEMU command line that runs a board image, its semihosting console going to `console`."""
+    return [
+        require_program(QEMU),
+        "-M", board.qemu_machine,
+        "-nographic", "-monitor", "none", "-serial", "none",
+        "-chardev", f"file,id=tt_guest,path={console}",
+        "-semihosting-config", "enable=on,target=native,chardev=tt_guest",
+        "-kernel", str(elf),
+    ]  # fmt: skip
+
+
 def run_elf(
     elf: Path | str,
     *,
+    board: Board | str | None = None,
     count_instructions: bool = True,
     timeout: float = 60.0,
     plugin: Path | None = None,
@@ -171,7 +199,9 @@ def run_elf(
     raise_on_fault: bool = True,
     cwd: Path | str | None = None,
 ) -> QemuResult:
-    """Run a board program (linked with tt_add_m7_executable) under QEMU until it exits.
+    """Run a board program (linked with tt_add_board_executable) under QEMU until it exits.
+
+    board: the board it was linked for (default: the one the image names); its QEMU machine runs it.
 
     count_mode: "insn" (exact) or "tb" (faster; may overcount a block cut short by an exception).
     Raises ToolMissing, QemuTimeout, QemuError (QEMU failed), and GuestFault when the program
@@ -181,7 +211,8 @@ def run_elf(
     elf = Path(elf).resolve()
     if not elf.is_file():
         raise FileNotFoundError(f"no such program: {elf}")
-    qemu = require_program(QEMU)
+    require_program(QEMU)
+    board = board_of_elf(elf) if board is None else board_named(board)
     if count_mode not in ("insn", "tb"):
         raise ValueError(f"count_mode must be 'insn' or 'tb', not {count_mode!r}")
     if count_instructions and plugin is None:
@@ -194,14 +225,7 @@ def run_elf(
     with tempfile.TemporaryDirectory(prefix="tt-qemu-") as scratch:
         guest_output = Path(scratch) / "guest.txt"
         qemu_log = Path(scratch) / "qemu.log"
-        command = [
-            qemu,
-            "-M", MACHINE,
-            "-nographic", "-monitor", "none", "-serial", "none",
-            "-chardev", f"file,id=tt_guest,path={guest_output}",
-            "-semihosting-config", "enable=on,target=native,chardev=tt_guest",
-            "-kernel", str(elf),
-        ]  # fmt: skip
+        command = qemu_command(elf, board, guest_output)
         if count_instructions:
             command += ["-plugin", f"{plugin},mode={count_mode}", "-d", "plugin", "-D", str(qemu_log)]
 
@@ -261,6 +285,7 @@ def run_elf(
 def cross_build(
     build_dir: Path | str,
     *,
+    board: Board | str | None = None,
     toolchain: str = "gcc",
     targets: Sequence[str] | None = None,
     programs: Mapping[str, Iterable[Path | str]] | None = None,
@@ -268,7 +293,8 @@ def cross_build(
     build_type: str = "Release",
     jobs: int | None = None,
 ) -> Path:
-    """Configure and build the project for the Cortex-M7; returns the build directory.
+    """Configure and build the project for a board (default: the default target's,
+    stm32f746); returns the build directory. One board per build directory.
 
     programs: extra programs, name -> C sources, each linked like tt_board_smoke
     (runtime + board support + linker script) into <build_dir>/<name>.elf.
@@ -280,9 +306,11 @@ def cross_build(
         raise ValueError(f"toolchain must be one of {sorted(TOOLCHAIN_FILES)}, not {toolchain!r}")
     for name in TOOLCHAIN_PROGRAMS[toolchain]:
         require_program(name)
+    board = default_board("cortex-m7") if board is None else board_named(board)
     build_dir = Path(build_dir).resolve()
     toolchain_file = TOOLCHAIN_FILES[toolchain]
     _check_same_toolchain(build_dir, toolchain_file)
+    _check_same_board(build_dir, board)
 
     program_entries = []
     for name, sources in (programs or {}).items():
@@ -299,23 +327,40 @@ def cross_build(
         "-B", str(build_dir),
         f"-DCMAKE_TOOLCHAIN_FILE={toolchain_file}",
         f"-DCMAKE_BUILD_TYPE={build_type}",
-        f"-DTT_M7_PROGRAMS={';'.join(program_entries)}",
+        *cmake_definitions(board),
+        f"-DTT_BOARD_PROGRAMS={';'.join(program_entries)}",
         f"-DTT_STACK_SIZE={'' if stack_size is None else int(stack_size)}",
     ]  # fmt: skip
-    _run_cmake(configure, "configuring the Cortex-M7 build failed")
+    _run_cmake(configure, f"configuring the {board.name} build failed")
 
     if targets is None:
         targets = ["tt_board_smoke", *(programs or {})]
     build = [require_program("cmake"), "--build", str(build_dir), "--parallel", str(jobs or os.cpu_count() or 1)]
     if targets:
         build += ["--target", *targets]
-    output = _run_cmake(build, f"building {', '.join(targets) or 'all'} for the Cortex-M7 failed")
+    output = _run_cmake(build, f"building {', '.join(targets) or 'all'} for {board.name} failed")
     (build_dir / "tt-last-build.log").write_text(output)
     return build_dir
 
 
+def cmake_definitions(board: Board) -> list[str]:
+    """The board's -D options for cmake (the toolchain files and board.cmake read them)."""
+    return [f"-D{name}={value}" for name, value in board.cmake_definitions().items()]
+
+
 def memory_usage(elf: Path | str) -> MemoryUsage:
     """Flash and SRAM use of a linked board program (from the linker script's symbols)."""
+    symbols = _symbols(elf)
+    try:
+        flash = symbols["_sidata"] + (symbols["_edata"] - symbols["_sdata"]) - symbols["__tt_flash_origin"]
+        sram_static = symbols["_heap_limit"] - symbols["__tt_sram_origin"]
+        stack = symbols["_estack"] - symbols["_sstack"]
+    except KeyError as missing:
+        raise ValueError(f"{elf} was not linked with backends/armv7em/board/board.ld.in ({missing} missing)") from None
+    return MemoryUsage(flash, sram_static, stack)
+
+
+def _symbols(elf: Path | str) -> dict[str, int]:
     nm = shutil.which("arm-none-eabi-nm") or shutil.which("llvm-nm") or require_program("nm")
     listing = subprocess.run([nm, str(elf)], capture_output=True, text=True, check=True).stdout
     symbols = {}
@@ -323,13 +368,12 @@ def memory_usage(elf: Path | str) -> MemoryUsage:
         parts = line.split()
         if len(parts) == 3:
             symbols[parts[2]] = int(parts[0], 16)
-    try:
-        flash = symbols["_sidata"] + (symbols["_edata"] - symbols["_sdata"])
-        sram_static = symbols["_heap_limit"] - 0x20000000
-        stack = symbols["_estack"] - symbols["_sstack"]
-    except KeyError as missing:
-        raise ValueError(f"{elf} was not linked with backends/armv7em/board/mps2_an500.ld ({missing} missing)")
-    return MemoryUsage(flash, sram_static, stack)
+    return symbols
+
+
+def _c_identifier(name: str) -> str:
+    """CMake's string(MAKE_C_IDENTIFIER) for board names: other characters become '_'."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
 def _run_cmake(command: list[str], failure: str) -> str:
@@ -350,6 +394,19 @@ def _check_same_toolchain(build_dir: Path, toolchain_file: Path) -> None:
         raise CrossBuildError(
             f"{build_dir} was configured with another toolchain; use a separate build directory per toolchain",
             match.group(1) if match else "(no toolchain file)",
+        )
+
+
+def _check_same_board(build_dir: Path, board: Board) -> None:
+    """One board per build directory: its linker script and flags are configured in."""
+    cache = build_dir / "CMakeCache.txt"
+    if not cache.is_file():
+        return
+    match = re.search(r"^TT_BOARD:\w+=(.*)$", cache.read_text(), re.MULTILINE)
+    if match is not None and match.group(1) != board.name:
+        raise CrossBuildError(
+            f"{build_dir} was configured for board {match.group(1)}; use a separate build directory per board",
+            match.group(1),
         )
 
 

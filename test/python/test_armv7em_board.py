@@ -1,9 +1,11 @@
-"""The Cortex-M7 board support under QEMU (mps2-an500): the runtime's quantization
-arithmetic gives the reference interpreter's results on the target, programs exit
-with their status, instruction counts are exact and repeatable, stack use is
-measured, faults and SRAM overflows are reported, and gcc and clang agree.
+"""The board support under QEMU, on every board of backends/targets.py (Cortex-M4 on
+mps2-an386, M7 on mps2-an500, M33 on mps2-an505, M55 on mps3-an547): the runtime's
+quantization arithmetic gives the reference interpreter's results on the target,
+programs exit with their status, instruction counts are exact and repeatable, stack use
+is measured, faults and flash/SRAM overflows are reported (the budgets are the board's),
+and gcc and clang agree.
 
-Builds once per toolchain per session (a few seconds each)."""
+Builds once per board and toolchain per session (a few seconds each)."""
 
 from __future__ import annotations
 
@@ -15,20 +17,21 @@ import numpy as np
 import pytest
 
 from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.targets import BOARDS, Board
 from tiny_training.interpreters.qtrain import divide_round_half_even, requantize, round_half_even_f32
 
 EXTRA_PROGRAMS = {
     "return_three": "int main(void) { return 3; }\n",
-    # 400 KB of .bss on a 320 KB part: the link must fail.
+    # .bss 80 KB over the board's SRAM (TT_SRAM_BYTES, from the record): the link must fail.
     "too_big": (
         "#include <stdint.h>\n"
-        "static volatile uint8_t buffer[400 * 1024];\n"
+        "static volatile uint8_t buffer[TT_SRAM_BYTES + 80 * 1024];\n"
         "int main(void) { buffer[1000] = 1; return buffer[1000] - 1; }\n"
     ),
-    # 1.1 MB of constants on a 1 MB part.
+    # Constants 76 KB over the board's flash.
     "too_big_flash": (
         "#include <stdint.h>\n"
-        "static const uint8_t table[1100 * 1024] = {1};\n"
+        "static const uint8_t table[TT_FLASH_BYTES + 76 * 1024] = {1};\n"
         "volatile uint32_t position;\n"
         "int main(void) { return table[position] - 1; }\n"
     ),
@@ -65,35 +68,50 @@ def _skip_if_missing(toolchain: str) -> None:
         pytest.skip(f"{', '.join(missing)} not installed (tools/setup.sh installs them)")
 
 
-def _write_programs(directory: Path) -> dict[str, list[Path]]:
+def _write_programs(directory: Path, board: Board) -> dict[str, list[Path]]:
     directory.mkdir(parents=True, exist_ok=True)
+    budgets = f"#define TT_SRAM_BYTES {board.sram_size}u\n#define TT_FLASH_BYTES {board.flash_size}u\n"
     programs = {}
     for name, text in EXTRA_PROGRAMS.items():
         path = directory / f"{name}.c"
-        path.write_text(text)
+        path.write_text(budgets + text)
         programs[name] = [path]
     return programs
 
 
-@pytest.fixture(scope="module")
-def gcc_programs(tmp_path_factory) -> dict[str, list[Path]]:
-    return _write_programs(tmp_path_factory.mktemp("m7-programs"))
+def _size_words(size: int) -> str:
+    """A region size as GNU ld's --print-memory-usage writes it."""
+    return f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size // 1024} KB"
+
+
+@pytest.fixture(scope="module", params=list(BOARDS), ids=list(BOARDS))
+def board(request) -> Board:
+    return BOARDS[request.param]
 
 
 @pytest.fixture(scope="module")
-def gcc_build(tmp_path_factory, gcc_programs) -> Path:
+def gcc_programs(tmp_path_factory, board) -> dict[str, list[Path]]:
+    return _write_programs(tmp_path_factory.mktemp(f"{board.name}-programs"), board)
+
+
+@pytest.fixture(scope="module")
+def gcc_build(tmp_path_factory, gcc_programs, board) -> Path:
     _skip_if_missing("gcc")
-    build = tmp_path_factory.mktemp("m7-gcc")
-    return qemu.cross_build(build, toolchain="gcc", programs=gcc_programs, targets=["tt_board_smoke", *BUILT])
+    build = tmp_path_factory.mktemp(f"{board.name}-gcc")
+    return qemu.cross_build(
+        build, board=board, toolchain="gcc", programs=gcc_programs, targets=["tt_board_smoke", *BUILT], jobs=2
+    )
 
 
 @pytest.fixture(scope="module")
-def clang_build(tmp_path_factory) -> Path:
+def clang_build(tmp_path_factory, board) -> Path:
     _skip_if_missing("clang")
-    root = tmp_path_factory.mktemp("m7-clang")
-    programs = _write_programs(root / "programs")
+    root = tmp_path_factory.mktemp(f"{board.name}-clang")
+    programs = _write_programs(root / "programs", board)
     return qemu.cross_build(
         root / "build",
+        board=board,
+        jobs=2,
         toolchain="clang",
         programs={"kilobyte_frame": programs["kilobyte_frame"]},
         targets=["tt_board_smoke", "kilobyte_frame"],
@@ -125,6 +143,11 @@ def _expected(line: str) -> int:
     if name == "div_round_half_even":
         return int(divide_round_half_even(np.array(int(args[0])), int(args[1])))
     raise AssertionError(f"unexpected smoke line {line!r}")
+
+
+def test_image_names_its_board(gcc_build, board):
+    """run_elf picks the QEMU machine from the board the image was linked for."""
+    assert qemu.board_of_elf(gcc_build / "tt_board_smoke.elf") == board
 
 
 def test_smoke_matches_reference(gcc_smoke):
@@ -172,26 +195,28 @@ def test_exit_status_passes_through(gcc_build):
     assert result.stdout == ""
 
 
-def test_sram_overflow_fails_at_link_time(gcc_build, gcc_programs):
+def test_sram_overflow_fails_at_link_time(gcc_build, gcc_programs, board):
     with pytest.raises(qemu.CrossBuildError) as failure:
-        qemu.cross_build(gcc_build, toolchain="gcc", programs=gcc_programs, targets=["too_big"])
+        qemu.cross_build(gcc_build, board=board, toolchain="gcc", programs=gcc_programs, targets=["too_big"])
     assert "region `RAM' overflowed" in failure.value.output
     assert "tiny-training: SRAM overflow" in failure.value.output
     assert not (gcc_build / "too_big.elf").exists()
 
 
-def test_flash_overflow_fails_at_link_time(gcc_build, gcc_programs):
+def test_flash_overflow_fails_at_link_time(gcc_build, gcc_programs, board):
     with pytest.raises(qemu.CrossBuildError) as failure:
-        qemu.cross_build(gcc_build, toolchain="gcc", programs=gcc_programs, targets=["too_big_flash"])
+        qemu.cross_build(gcc_build, board=board, toolchain="gcc", programs=gcc_programs, targets=["too_big_flash"])
     assert "region `FLASH' overflowed" in failure.value.output
     assert "tiny-training: flash overflow" in failure.value.output
     assert "region `RAM' overflowed" not in failure.value.output
 
 
-def test_linker_reports_memory_use(gcc_build):
+def test_linker_reports_memory_use(gcc_build, board):
     log = (gcc_build / "tt-last-build.log").read_text()
-    assert re.search(r"FLASH:\s+\d+ B\s+1 MB", log)
-    assert re.search(r"RAM:\s+\d+ B\s+304 KB", log)
+    assert re.search(rf"FLASH:\s+\d+ B\s+{_size_words(board.flash_size)}", log)
+    assert re.search(rf"RAM:\s+\d+ B\s+{_size_words(board.sram_size - board.stack_size)}", log)
+    if board.name == "stm32f746":  # today's board, as before the target record
+        assert re.search(r"FLASH:\s+\d+ B\s+1 MB", log) and re.search(r"RAM:\s+\d+ B\s+304 KB", log)
     usage = qemu.memory_usage(gcc_build / "tt_board_smoke.elf")
     assert 1_000 < usage.flash_bytes < 64 * 1024
     assert usage.sram_static_bytes < 4 * 1024

@@ -1,17 +1,27 @@
-# Cortex-M7 (STM32F746 class, FPv5 single precision) with clang and lld.
+# Cortex-M with clang and lld, for any target of backends/targets.py: the
+# triple and CPU flags come from the cache variables TT_CLANG_TRIPLE and
+# TT_CPU_FLAGS, which Python passes from the target record
+# (Board.cmake_definitions()). Without them: the default target, cortex-m7.
 # clang brings no C library for bare metal, so newlib's headers and the
 # matching multilib (libc, libm) and libgcc come from the arm-none-eabi-gcc
 # installation; only their locations are taken from it.
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR arm)
 set(CMAKE_C_COMPILER clang)
-set(CMAKE_C_COMPILER_TARGET thumbv7em-none-eabihf)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(TT_CPU_FLAGS "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16")
+if(NOT TT_CLANG_TRIPLE)
+  set(TT_CLANG_TRIPLE thumbv7em-none-eabihf)
+endif()
+if(NOT TT_CPU_FLAGS)
+  set(TT_CPU_FLAGS "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16")
+endif()
+set(CMAKE_C_COMPILER_TARGET ${TT_CLANG_TRIPLE})
+# The compiler checks (try_compile) run this file again in a fresh project.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES TT_CPU_FLAGS TT_CLANG_TRIPLE)
 
 find_program(TT_ARM_GCC arm-none-eabi-gcc)
 if(NOT TT_ARM_GCC)
-  message(FATAL_ERROR "clang-thumbv7em.cmake needs arm-none-eabi-gcc and newlib for the C library "
+  message(FATAL_ERROR "clang-arm-none-eabi.cmake needs arm-none-eabi-gcc and newlib for the C library "
                       "(apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)")
 endif()
 separate_arguments(_tt_cpu_flag_list UNIX_COMMAND "${TT_CPU_FLAGS}")

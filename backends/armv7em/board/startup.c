@@ -1,7 +1,9 @@
 /*
- * Reset and fault handling for the Cortex-M7 board (mps2_an500.ld).
+ * Reset and fault handling for every Cortex-M board (board.ld.in), ARMv7-M
+ * (Cortex-M4, M7) and ARMv8-M (Cortex-M33, M55; built with TT_ARMV8M=1 from the
+ * target record's profile; these run in the Secure state, as they boot).
  *
- * Reset: enable the FPU, copy .data, zero .bss, paint the unused stack with a
+ * Reset: enable the FPU (and MVE), point VTOR at the vector table, copy .data, zero .bss, paint the unused stack with a
  * pattern (tt_stack_high_water reads it back), run constructors, call main,
  * report the stack high-water mark, and exit through semihosting with main's
  * return value. A fault prints what happened and exits with
@@ -11,6 +13,13 @@
 #include <stdint.h>
 
 #include "semihosting.h"
+
+#if defined(TT_ARMV8M) && !defined(__ARM_ARCH_8M_MAIN__) && !defined(__ARM_ARCH_8_1M_MAIN__)
+#error "TT_ARMV8M is set but the compiler does not target ARMv8-M Mainline"
+#endif
+#if !defined(TT_ARMV8M) && !defined(__ARM_ARCH_7EM__)
+#error "an ARMv7E-M build (no TT_ARMV8M) needs an ARMv7E-M compiler target"
+#endif
 
 #define STACK_PAINT 0xc5a5c5a5u
 
@@ -25,7 +34,7 @@ int main(void);
 void _init(void) {}
 void _fini(void) {}
 
-/* System control block registers (ARMv7-M ARM, B3.2). */
+/* System control block registers (ARMv7-M ARM B3.2; the same addresses on ARMv8-M). */
 #define SCB_CCR (*(volatile uint32_t *)0xE000ED14u)
 #define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
 #define SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
@@ -40,9 +49,10 @@ static uint32_t *read_sp(void)
     return sp;
 }
 
-/* The lowest 32 bytes of the stack region are a guard: the MPU makes them
- * inaccessible, so a stack overflow faults at once instead of running into
- * .bss. (A frame bigger than the guard can step over it without touching it;
+/* The lowest 32 bytes of the stack region are a guard, so a stack overflow
+ * faults at once instead of running into .bss: on ARMv7-M the MPU makes them
+ * inaccessible; on ARMv8-M the main stack limit (MSPLIM) sits above them, and
+ * moving SP below it is a UsageFault (STKOF). (A frame bigger than the guard can step over it without touching it;
  * the fault then comes later, or the high-water mark shows the whole stack.)
  * Painting and the high-water scan start above the guard. */
 #define STACK_GUARD_BYTES 32u
@@ -75,6 +85,14 @@ uint32_t tt_stack_high_water(void)
     return (uint32_t)((uintptr_t)_estack - (uintptr_t)word);
 }
 
+#ifdef TT_ARMV8M
+/* ARMv8-M: the stack limit register (ARMv8-M ARM, B3.5): an instruction that
+ * would move SP below it faults (UsageFault, UFSR.STKOF) instead. */
+static void enable_stack_guard(void)
+{
+    __asm__ volatile("msr msplim, %0\n\tisb" : : "r"(_sstack + STACK_GUARD_WORDS) : "memory");
+}
+#else
 /* MPU (PMSAv7, ARMv7-M ARM B3.5): region 0 = the stack guard, no access, never
  * executable; everything else keeps the default memory map (PRIVDEFENA). */
 #define MPU_RBAR (*(volatile uint32_t *)0xE000ED9Cu)
@@ -89,6 +107,7 @@ static void enable_stack_guard(void)
     MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA | ENABLE */
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 }
+#endif
 
 static void report_stack(void)
 {
@@ -120,6 +139,9 @@ __attribute__((noreturn, used)) void tt_reset_c(void)
      * and the configurable faults report themselves instead of escalating. */
     SCB_CCR |= 1u << 4;                                /* DIV_0_TRP */
     SCB_SHCSR |= (1u << 16) | (1u << 17) | (1u << 18); /* MEMFAULTENA, BUSFAULTENA, USGFAULTENA */
+#ifdef TT_ARMV8M
+    SCB_SHCSR |= 1u << 19; /* SECUREFAULTENA */
+#endif
     enable_stack_guard();
 
     for (void (**constructor)(void) = __preinit_array_start; constructor < __preinit_array_end; ++constructor) {
@@ -135,13 +157,17 @@ __attribute__((noreturn, used)) void tt_reset_c(void)
 }
 
 /* Naked: no compiler-generated code may touch an FP register before CPACR
- * grants access, or the first one would fault (NOCP UsageFault). */
+ * grants access, or the first one would fault (NOCP UsageFault). VTOR: the
+ * table in flash, also on boards that boot from a table elsewhere (tt_boot_table). */
 __attribute__((naked, noreturn)) void Reset_Handler(void)
 {
     __asm__ volatile(
         "ldr r0, =0xE000ED88\n" /* CPACR */
         "ldr r1, [r0]\n"
-        "orr r1, r1, #(0xf << 20)\n" /* CP10 and CP11: full access */
+        "orr r1, r1, #(0xf << 20)\n" /* CP10 and CP11 (the FPU, and MVE): full access */
+        "str r1, [r0]\n"
+        "ldr r0, =0xE000ED08\n" /* VTOR */
+        "ldr r1, =tt_vector_table\n"
         "str r1, [r0]\n"
         "dsb\n"
         "isb\n"
@@ -162,6 +188,7 @@ static const char *exception_name(uint32_t number)
     case 4: return "MemManage";
     case 5: return "BusFault";
     case 6: return "UsageFault";
+    case 7: return "SecureFault";
     case 11: return "SVCall";
     case 12: return "DebugMonitor";
     case 14: return "PendSV";
@@ -184,10 +211,11 @@ __attribute__((noreturn, used)) void tt_fault_report(const struct exception_fram
     const uint32_t number = ipsr & 0x1ffu;
     const uint32_t cfsr = SCB_CFSR;
     const uint32_t mmfar = SCB_MMFAR;
-    /* MSTKERR: the core could not push the exception frame; or a data access hit the guard. */
+    /* MSTKERR: the core could not push the exception frame; STKOF (ARMv8-M): SP went
+     * below MSPLIM; or a data access hit the guard. */
     const int mmfar_valid = (cfsr & (1u << 7)) != 0;
     const uintptr_t guard = (uintptr_t)_sstack;
-    const int stack_overflow = (cfsr & (1u << 4)) != 0 ||
+    const int stack_overflow = (cfsr & (1u << 4)) != 0 || (cfsr & (1u << 20)) != 0 ||
                                (mmfar_valid && mmfar >= guard && mmfar < guard + STACK_GUARD_BYTES) ||
                                !frame_readable(frame);
     if (!tt_output_at_line_start()) {
@@ -244,7 +272,7 @@ typedef void (*vector_t)(void);
 
 /* The 16 system vectors. External interrupts stay disabled in the NVIC, so the
  * table stops there; a handler that is not ours lands on the fault reporter. */
-__attribute__((section(".isr_vector"), used)) static const vector_t vector_table[16] = {
+__attribute__((section(".isr_vector"), used, aligned(128))) const vector_t tt_vector_table[16] = {
     (vector_t)(uintptr_t)_estack, /* initial main stack pointer */
     Reset_Handler,
     tt_fault_entry, /* NMI */
@@ -252,10 +280,18 @@ __attribute__((section(".isr_vector"), used)) static const vector_t vector_table
     tt_fault_entry, /* MemManage */
     tt_fault_entry, /* BusFault */
     tt_fault_entry, /* UsageFault */
-    0, 0, 0, 0,     /* reserved */
+    tt_fault_entry, /* SecureFault (ARMv8-M; reserved on ARMv7-M) */
+    0, 0, 0,        /* reserved */
     tt_fault_entry, /* SVCall */
     tt_fault_entry, /* DebugMonitor */
     0,              /* reserved */
     tt_fault_entry, /* PendSV */
     tt_fault_entry, /* SysTick */
+};
+
+/* The boot table of boards whose core fetches the initial SP and reset vector
+ * outside flash (Board.boot_origin: board.ld.in places it there, or discards it). */
+__attribute__((section(".tt_boot"), used)) static const vector_t tt_boot_table[2] = {
+    (vector_t)(uintptr_t)_estack,
+    Reset_Handler,
 };
