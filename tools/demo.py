@@ -154,7 +154,7 @@ def main() -> None:
     print(f"  accuracy on the held-out images: before {accuracy_before:.0%}, after {accuracy_after:.0%}")
 
     usage = qemu.memory_usage(build.artifacts["dataset program"])
-    step_elf = project / "build-m7" / "model_m7_step.elf"
+    step_elf = build.build_dir / "model_board_step.elf"
     usage_step = qemu.memory_usage(step_elf) if step_elf.exists() else usage
     per_inference = (after.instructions or 0) / max(test_count, 1)
     per_sample = instructions / max(train_count, 1)

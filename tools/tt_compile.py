@@ -2,6 +2,7 @@
 
     tt-compile mcunet-5fps --scheme mcunet-5fps-49kb --target host -o out/
     tt-compile train.mlir --target cortex-m7 -o out-m7/ --budget 262144
+    tt-compile mcunet-5fps --scheme mcunet-5fps-49kb --target cortex-m4 --board stm32f412 -o out-m4/
 
 MODEL is a shared pretrained model (`mcunet-5fps`, `mbv2-w0.35`, `proxyless-w0.3`), a
 pretrained model file (`.pkl`), or a `.mlir` module (imported, trained or already
@@ -15,8 +16,10 @@ planned). The steps, each skipped when the module already has its result:
 3. the C project in DIR (backends/armv7em/project.py): model.c/.h, a sample input,
    a driver and a CMakeLists.txt, plus the planned module as DIR/model.mlir;
 4. the build with CMake: `host` gives DIR/build/libmodel.so and DIR/build/model_host;
-   `cortex-m7` (arm-none-eabi-gcc) gives DIR/build-m7/model_m7.elf, or only the model's
-   object file when the board support has no `tt_add_m7_executable`.
+   a Cortex-M target (`cortex-m4`, `cortex-m7`, `cortex-m33`, `cortex-m55`; arm-none-eabi-gcc)
+   gives DIR/build-<target>/model_board.elf and model_board_train.elf, linked with the
+   budgets of `--board` (default: the target's board; backends/targets.py), or only the
+   model's object file when the board support has no `tt_add_board_executable`.
 
 Then it prints the sizes. Every user error (bad arguments, an unknown scheme, a plan
 over budget, a failed build with the compiler's message) is one clear message on
@@ -36,14 +39,15 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import PassFailedException
 
+from tiny_training.backends.targets import BOARDS, TARGETS, TargetError, resolve, target_named
 from tiny_training.dialects import mem
 from tiny_training.tools.common import ToolError, parse_module_file, run_tool
 
-TARGETS = ("host", "cortex-m7")
 ALGORITHMS = ("greedy-by-size", "greedy-by-conflicts", "optimal")
 SHARED_MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")  # frontends/api.py
 # What a build needs on PATH, checked before anything is written.
-BUILD_PROGRAMS = {"host": ("cmake",), "cortex-m7": ("cmake", "arm-none-eabi-gcc")}
+HOST_BUILD_PROGRAMS = ("cmake",)
+BOARD_BUILD_PROGRAMS = ("cmake", "arm-none-eabi-gcc")
 INSTALL_HINTS = {
     "cmake": "run tools/setup.sh, or apt-get install cmake build-essential",
     "arm-none-eabi-gcc": "run tools/setup.sh, or apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi",
@@ -53,7 +57,7 @@ INSTALL_HINTS = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tt-compile",
-        description="Compile a model or qtrain IR into a C training program (host library or Cortex-M7 ELF).",
+        description="Compile a model or qtrain IR into a C training program (host library or Cortex-M ELF).",
     )
     parser.add_argument("model", help=f"a shared model ({', '.join(SHARED_MODELS)}), a .pkl model file or a .mlir module")
     parser.add_argument("--scheme", help="sparse-update scheme, e.g. mcunet-5fps-49kb, full, bias-only (when training is built)")
@@ -63,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--algorithm", default="optimal", choices=ALGORITHMS, help="arena planner (default optimal)")
     parser.add_argument("--budget", type=int, help="SRAM budget in bytes (arena + trained parameters)")
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds for the optimal planner (default 10)")
-    parser.add_argument("--target", choices=TARGETS, default="host", help="host (shared library + executable) or cortex-m7")
+    parser.add_argument("--target", default="host", help=f"{' | '.join(TARGETS)} (default host: shared library + executable)")
+    parser.add_argument("--board", help=f"the board whose flash/SRAM budgets the link enforces ({', '.join(BOARDS)}; default: the target's)")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="directory of the generated project")
     parser.add_argument("--sample", help="an image file for the driver's sample input (default: pseudo-random)")
     parser.add_argument("--label", type=int, default=0, help="the sample's label (default 0)")
@@ -110,6 +115,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     def body() -> None:
         from tiny_training.backends.armv7em.project import BuildError
 
+        try:
+            target = target_named(args.target)
+        except TargetError as error:
+            raise ToolError(f"--target: {error}") from None
+        try:
+            target, board = resolve(target, args.board)
+        except TargetError as error:
+            raise ToolError(f"--board: {error}") from None
         if args.classes < 1:
             raise ToolError(f"--classes must be >= 1, got {args.classes}")
         if args.budget is not None and args.budget <= 0:
@@ -118,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if out.exists() and not out.is_dir():
             raise ToolError(f"{out} exists and is not a directory")
         if not args.no_build:
-            for program in BUILD_PROGRAMS[args.target]:
+            for program in HOST_BUILD_PROGRAMS if target.is_host else BOARD_BUILD_PROGRAMS:
                 if shutil.which(program) is None:
                     raise ToolError(
                         f"{program} is not installed (needed to build for --target {args.target}): "
@@ -135,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         created = not out.exists()
         try:
-            compile_into(out, sample)
+            compile_into(out, sample, target, board)
         except BuildError:
             raise  # the project stays for the compiler messages that point into it
         except BaseException:
@@ -143,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 shutil.rmtree(out, ignore_errors=True)
             raise
 
-    def compile_into(out: Path, sample) -> None:
+    def compile_into(out: Path, sample, target, board) -> None:
         from tiny_training.backends.armv7em.project import BuildError, build_project, section_sizes, write_project
 
         module = load_model(args.model)
@@ -196,19 +209,19 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         if args.no_build:
             return
-        result = build_project(out, args.target)
-        print(f"built for {args.target} in {result.build_dir}/:")
+        result = build_project(out, target, board=board)
+        print(f"built for {target.name}{'' if board is None else f' (board {board.name})'} in {result.build_dir}/:")
         for what, path in result.artifacts.items():
             print(f"  {what:<15} {path}  {path.stat().st_size:,} B")
         for what, path in result.artifacts.items():
             if what in ("executable", "model object", "shared library"):
-                sizes = section_sizes(path, args.target)
+                sizes = section_sizes(path, target)
                 if sizes:
                     print(sizes)
                     break
-        usage = linker_usage(result.log, "model_m7.elf")
-        if usage:
-            print("linker memory use (Cortex-M7):")
+        usage = linker_usage(result.log, "model_board.elf")
+        if usage and board is not None:
+            print(f"linker memory use ({board.name}, {target.name}):")
             print("\n".join(f"  {line.strip()}" for line in usage))
         for note in result.notes:
             print(f"note: {note}")

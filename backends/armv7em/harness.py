@@ -1,13 +1,14 @@
-"""Train a generated model on a list of samples: on the Cortex-M7 under QEMU, or on the host.
+"""Train a generated model on a list of samples: on a Cortex-M board under QEMU, or on the host.
 
     write_project(module, "out"); build_project("out", "cortex-m7"); build_project("out", "host")
-    run = train_on_board("out", images, labels)                      # model_m7_train.elf under QEMU
+    run = train_on_board("out", images, labels)                      # model_board_train.elf under QEMU
+    m4 = train_on_board("out", images, labels, target="cortex-m4")   # after build_project("out", "cortex-m4")
     run.predictions, run.losses, run.params["head.weight"], run.instructions, run.stack_bytes
     again = train_on_board("out", more_images, more_labels, initial_params=run.params)
     host = train_on_board("out", images, labels, target="host")      # the same C on the host
 
 The program is the project's dataset program (driver.c built with TT_DATASET=1:
-`model_m7_train.elf`, `model_host_train`). For each sample it runs `tt_infer` (the
+`model_board_train.elf`, `model_host_train`). For each sample it runs `tt_infer` (the
 prediction is the first largest logit: numpy's argmax) and then `tt_train_step` (the loss
 is the loss before the update), and at the end it writes every trainable parameter.
 
@@ -49,25 +50,29 @@ from pathlib import Path
 import numpy as np
 
 from tiny_training.backends.armv7em import qemu
-from tiny_training.backends.armv7em.project import TRAIN_PROGRAMS, default_build_dir
+# The file formats (re-exported: callers use harness.write_dataset, harness.FLAG_NO_TRAIN, ...).
+from tiny_training.backends.armv7em.dataset_files import (  # noqa: F401
+    CODE_DTYPES,
+    DATASET_FILE,
+    DATASET_MAGIC,
+    DTYPE_CODES,
+    FLAG_LOAD_PARAMS,
+    FLAG_NO_INFER,
+    FLAG_NO_TRAIN,
+    FORMAT_VERSION,
+    HarnessError,
+    PARAMS_IN_FILE,
+    PARAMS_MAGIC,
+    PARAMS_OUT_FILE,
+    read_params,
+    write_dataset,
+    write_params,
+)
+from tiny_training.backends.armv7em.project import default_build_dir, train_program_name
+from tiny_training.backends.targets import HOST, Board, Target, resolve
 
-DATASET_FILE = "tt_dataset.bin"
-PARAMS_OUT_FILE = "tt_params_out.bin"
-PARAMS_IN_FILE = "tt_params_in.bin"
-DATASET_MAGIC = b"TTDS"
-PARAMS_MAGIC = b"TTPW"
-FORMAT_VERSION = 1
-FLAG_LOAD_PARAMS = 1
-FLAG_NO_TRAIN = 2
-FLAG_NO_INFER = 4
-DTYPE_CODES = {np.dtype(np.int8): 0, np.dtype(np.int32): 1, np.dtype(np.float32): 2}
-CODE_DTYPES = {code: dtype for dtype, code in DTYPE_CODES.items()}
 
 GuestFault = qemu.GuestFault  # re-exported: what a fault on the board raises
-
-
-class HarnessError(RuntimeError):
-    """The dataset program did not run to its end."""
 
 
 class ProgramError(HarnessError):
@@ -85,7 +90,8 @@ class TrainingTimeout(qemu.QemuTimeout, HarnessError):
 
 @dataclass
 class TrainingRun:
-    target: str  # "cortex-m7" or "host"
+    target: Target  # the host, or the board's target
+    board: Board | None  # where it ran (None: the host)
     program: Path
     predictions: np.ndarray  # int64 [N]: argmax of the logits before each sample's step (-1: no inference)
     losses: np.ndarray | None  # float32 [N]: each step's loss (None: no training)
@@ -99,105 +105,33 @@ class TrainingRun:
     stdout: str = field(repr=False)
 
 
-# --------------------------------------------------------------------------- files
-
-
-def write_dataset(path: Path | str, images, labels, *, flags: int = 0) -> int:
-    """Writes the samples; returns the bytes of one image. Images: int8 arrays of one size."""
-    images = [np.asarray(image) for image in images]
-    labels = [int(label) for label in np.asarray(labels).reshape(-1)]
-    if len(images) != len(labels):
-        raise ValueError(f"{len(images)} images but {len(labels)} labels")
-    if not images:
-        raise ValueError("no samples")
-    for index, image in enumerate(images):
-        if image.dtype != np.int8:
-            raise ValueError(f"image {index} is {image.dtype}; the program takes int8 images")
-        if image.size != images[0].size:
-            raise ValueError(f"image {index} has {image.size} values, image 0 has {images[0].size}")
-    if any(not -(2**31) <= label < 2**31 for label in labels):
-        raise ValueError("a label does not fit an int32")
-    image_bytes = images[0].size
-    with open(path, "wb") as file:
-        file.write(DATASET_MAGIC + struct.pack("<4I", FORMAT_VERSION, len(images), image_bytes, flags))
-        for image, label in zip(images, labels):
-            file.write(np.ascontiguousarray(image).tobytes())
-            file.write(struct.pack("<i", label))
-    return image_bytes
-
-
-def write_params(path: Path | str, params: Mapping[str, np.ndarray]) -> None:
-    """Writes parameters (int8, int32 or float32 arrays, by name) in the program's format."""
-    with open(path, "wb") as file:
-        file.write(PARAMS_MAGIC + struct.pack("<2I", FORMAT_VERSION, len(params)))
-        for name, value in params.items():
-            value = np.asarray(value)
-            if value.dtype not in DTYPE_CODES:
-                raise ValueError(f"parameter {name}: {value.dtype} is not int8, int32 or float32")
-            if value.ndim > 4:
-                raise ValueError(f"parameter {name}: rank {value.ndim} > 4")
-            encoded = name.encode()
-            if len(encoded) > 255:
-                raise ValueError(f"parameter name over 255 bytes: {name}")
-            file.write(struct.pack("<I", len(encoded)) + encoded)
-            file.write(struct.pack(f"<{2 + value.ndim}I", DTYPE_CODES[value.dtype], value.ndim, *value.shape))
-            data = np.ascontiguousarray(value).astype(value.dtype.newbyteorder("<"), copy=False).tobytes()
-            file.write(struct.pack("<I", len(data)) + data)
-
-
-def read_params(path: Path | str) -> dict[str, np.ndarray]:
-    """Reads a parameter file (tt_params_out.bin): name -> array with the model's shape and dtype."""
-    data = Path(path).read_bytes()
-    if len(data) < 12 or data[:4] != PARAMS_MAGIC:
-        raise HarnessError(f"{path} is not a parameter file (no TTPW header)")
-    version, count = struct.unpack_from("<2I", data, 4)
-    if version != FORMAT_VERSION:
-        raise HarnessError(f"{path}: parameter file version {version}, expected {FORMAT_VERSION}")
-    offset, params = 12, {}
-    try:
-        for _ in range(count):
-            (length,) = struct.unpack_from("<I", data, offset)
-            name = data[offset + 4 : offset + 4 + length].decode()
-            offset += 4 + length
-            code, rank = struct.unpack_from("<2I", data, offset)
-            shape = struct.unpack_from(f"<{rank}I", data, offset + 8)
-            (size,) = struct.unpack_from("<I", data, offset + 8 + 4 * rank)
-            offset += 12 + 4 * rank
-            dtype = CODE_DTYPES[code].newbyteorder("<")
-            values = np.frombuffer(data, dtype=dtype, count=size // dtype.itemsize, offset=offset)
-            params[name] = values.astype(CODE_DTYPES[code]).reshape(shape)
-            offset += size
-    except (struct.error, KeyError, ValueError) as error:
-        raise HarnessError(f"{path}: malformed parameter file ({error})") from None
-    if offset != len(data):
-        raise HarnessError(f"{path}: {len(data) - offset} bytes after the last parameter")
-    return params
-
-
 # --------------------------------------------------------------------------- running
 
 
-def find_program(program: Path | str, target: str | None = None, toolchain: str = "gcc") -> tuple[Path, str]:
-    """The dataset program and its target: `program` is the executable itself (`.elf`: the
-    board), or a project directory whose default build directory holds it."""
+def find_program(
+    program: Path | str, target: Target | str | None = None, toolchain: str = "gcc", board: Board | str | None = None
+) -> tuple[Path, Target, Board | None]:
+    """The dataset program, its target and board: `program` is the executable itself (`.elf`:
+    a board image, which names its board), or a project directory whose default build
+    directory for the target (default cortex-m7) and board holds it."""
     path = Path(program)
     if path.is_dir():
-        target = target or "cortex-m7"
-        if target not in TRAIN_PROGRAMS:
-            raise ValueError(f"unknown target {target!r} (expected one of {', '.join(TRAIN_PROGRAMS)})")
-        executable = default_build_dir(path, target, toolchain) / TRAIN_PROGRAMS[target]
+        target, board = resolve(target or "cortex-m7", board)
+        executable = default_build_dir(path, target, toolchain, board=board) / train_program_name(target)
         if not executable.is_file():
+            board_argument = "" if board is None else f", board={board.name!r}"
             raise FileNotFoundError(
                 f"no dataset program {executable}: build it with "
-                f"build_project({str(path)!r}, {target!r}, toolchain={toolchain!r})"
+                f"build_project({str(path)!r}, {target.name!r}{board_argument}, toolchain={toolchain!r})"
             )
-        return executable, target
+        return executable, target, board
     if not path.is_file():
         raise FileNotFoundError(f"no such program or project directory: {path}")
-    inferred = "cortex-m7" if path.suffix == ".elf" else "host"
-    if target is not None and target != inferred:
-        raise ValueError(f"{path.name} is a {inferred} program, not {target}")
-    return path.resolve(), inferred
+    found = qemu.board_of_elf(path) if path.suffix == ".elf" else None
+    inferred = HOST if found is None else found.target
+    if target is not None and resolve(target)[0] != inferred:
+        raise ValueError(f"{path.name} is a {inferred.name} program, not {resolve(target)[0].name}")
+    return path.resolve(), inferred, found
 
 
 def train_on_board(
@@ -206,7 +140,8 @@ def train_on_board(
     labels: Sequence[int] | np.ndarray,
     *,
     initial_params: Mapping[str, np.ndarray] | Path | str | None = None,
-    target: str | None = None,
+    target: Target | str | None = None,
+    board: Board | str | None = None,
     toolchain: str = "gcc",
     train: bool = True,
     infer: bool = True,
@@ -216,14 +151,14 @@ def train_on_board(
 ) -> TrainingRun:
     """Runs the dataset program on the samples (in order, one step each) and returns what it did.
 
-    program: a project directory (with target "cortex-m7" (default) or "host", and the
-    toolchain whose build to use) or the program file itself. initial_params: parameters
+    program: a project directory (with the target (default "cortex-m7"), board (default the
+    target's) and toolchain whose build to use) or the program file itself. initial_params: parameters
     (by name, e.g. a previous run's `params`) or a parameter file, set with tt_set_param
     before the first sample; otherwise the compiled values. train / infer: run the
     training steps / the inferences. workdir: where the files go (default: a temporary
     directory, removed afterwards).
     """
-    executable, target = find_program(program, target, toolchain)
+    executable, target, board = find_program(program, target, toolchain, board)
     if isinstance(initial_params, (str, Path)) and not Path(initial_params).is_file():
         raise FileNotFoundError(f"no such parameter file: {initial_params}")
     if not (train or infer):
@@ -241,11 +176,12 @@ def train_on_board(
         elif initial_params is not None:
             write_params(directory / PARAMS_IN_FILE, initial_params)
         (directory / PARAMS_OUT_FILE).unlink(missing_ok=True)
-        result = run_program(executable, directory, target=target, timeout=timeout, count_instructions=count_instructions)
+        result = run_program(executable, directory, timeout=timeout, count_instructions=count_instructions)
         predictions, losses, logits, saturated = parse_output(result.stdout, len(np.asarray(labels).reshape(-1)))
         params = read_params(directory / PARAMS_OUT_FILE)
     return TrainingRun(
         target=target,
+        board=board,
         program=executable,
         predictions=predictions,
         losses=losses if train else None,
@@ -264,17 +200,19 @@ def run_program(
     program: Path | str,
     directory: Path | str,
     *,
-    target: str | None = None,
+    target: Target | str | None = None,
     timeout: float = 300.0,
     count_instructions: bool = True,
 ) -> qemu.QemuResult:
     """Runs a dataset program in `directory` (its files must be there) until it exits;
     raises ProgramError, GuestFault, TrainingTimeout or HarnessError unless it ended well."""
-    executable, target = find_program(program, target)
+    executable, target, board = find_program(program, target)
     directory = Path(directory).resolve()
-    if target == "cortex-m7":
+    if board is not None:
         try:
-            result = qemu.run_elf(executable, cwd=directory, timeout=timeout, count_instructions=count_instructions)
+            result = qemu.run_elf(
+                executable, board=board, cwd=directory, timeout=timeout, count_instructions=count_instructions
+            )
         except qemu.QemuTimeout as expired:
             partial = str(expired).partition("its output so far:\n")[2]
             raise TrainingTimeout(
@@ -542,7 +480,7 @@ def run_with_store(
     images,
     labels,
     *,
-    target: str | None = None,
+    target: Target | str | None = None,
     resume: bool = False,
     save: bool = False,
     save_each: bool = False,
@@ -554,7 +492,7 @@ def run_with_store(
     """Runs the dataset program in `directory` (whose tt_store.bin, if any, it uses) with the
     store flags; fault_after: stop after that many bytes written to the store (tt_fault.bin).
     Returns what it did; an interruption by the fault injection is not an error."""
-    executable, target = find_program(program, target)
+    executable, target, board = find_program(program, target)
     directory = Path(directory).resolve()
     directory.mkdir(parents=True, exist_ok=True)
     flags = (0 if train else FLAG_NO_TRAIN) | (0 if infer else FLAG_NO_INFER)
@@ -565,8 +503,8 @@ def run_with_store(
         (directory / FAULT_FILE).write_bytes(struct.pack("<I", fault_after))
     write_dataset(directory / DATASET_FILE, images, labels, flags=flags)
     (directory / PARAMS_OUT_FILE).unlink(missing_ok=True)
-    if target == "cortex-m7":
-        result = qemu.run_elf(executable, cwd=directory, timeout=timeout, count_instructions=False)
+    if board is not None:
+        result = qemu.run_elf(executable, board=board, cwd=directory, timeout=timeout, count_instructions=False)
         exit_code, stdout = result.exit_code, result.stdout
     else:
         completed = subprocess.run(
@@ -593,20 +531,14 @@ def run_with_store(
     )
 
 
-def start_with_store(program: Path | str, directory: Path | str, *, target: str | None = None) -> subprocess.Popen:
+def start_with_store(program: Path | str, directory: Path | str, *, target: Target | str | None = None) -> subprocess.Popen:
     """Starts the dataset program in `directory` (its files already there: write_dataset with
     the store flags) without waiting; on the board QEMU writes the console to tt_console.txt.
     For tests that kill it (e.g. with SIGKILL) at an arbitrary moment."""
-    executable, target = find_program(program, target)
+    executable, target, board = find_program(program, target)
     directory = Path(directory).resolve()
-    if target == "cortex-m7":
-        command = [
-            qemu.require_program(qemu.QEMU), "-M", qemu.MACHINE,
-            "-nographic", "-monitor", "none", "-serial", "none",
-            "-chardev", f"file,id=tt_guest,path={directory / 'tt_console.txt'}",
-            "-semihosting-config", "enable=on,target=native,chardev=tt_guest",
-            "-kernel", str(executable),
-        ]  # fmt: skip
+    if board is not None:
+        command = qemu.qemu_command(executable, board, directory / "tt_console.txt")
         return subprocess.Popen(command, cwd=directory, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)  # fmt: skip
     console = open(directory / "tt_console.txt", "wb")  # noqa: SIM115 (the child keeps it)

@@ -27,7 +27,8 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.parser import Parser
 
 from tiny_training.backends.armv7em import harness, qemu
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.armv7em.project import BOARD_TRAIN_PROGRAM, build_project, default_build_dir, write_project
+from tiny_training.backends.targets import target_named
 from tiny_training.dialects import qtrain
 from tiny_training.interpreters import ReferenceInterpreter
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
@@ -63,7 +64,7 @@ class Case:
     runs: dict[tuple[str, str], harness.TrainingRun] = field(default_factory=dict)
 
     def build(self, target: str, toolchain: str = "gcc") -> None:
-        if target == "cortex-m7":
+        if not target_named(target).is_host:
             _needs(toolchain)
         if (target, toolchain) not in self.built:
             result = build_project(self.directory, target, toolchain=toolchain, training_only=True)
@@ -201,7 +202,7 @@ def test_timeout_is_a_clear_error(tiny):
 
 def test_missing_files_are_clear_errors(tiny, tmp_path):
     tiny.build("cortex-m7")
-    elf = tiny.directory / "build-m7" / "model_m7_train.elf"
+    elf = default_build_dir(tiny.directory, "cortex-m7") / BOARD_TRAIN_PROGRAM
     # No dataset file where QEMU runs.
     with pytest.raises(harness.ProgramError, match="cannot open the dataset file tt_dataset.bin"):
         harness.run_program(elf, tmp_path)
