@@ -1,0 +1,86 @@
+"""Every shared model trains bit for bit like the host build on every Cortex-M target.
+
+For mcunet-5fps, mbv2-w0.35 and proxyless-w0.3 (their 49kb sparse-update schemes, QAS,
+10 classes) the dataset program runs 2 samples (an inference and a training step each)
+on every target of backends/targets.py under its board's QEMU machine (Cortex-M4 on
+mps2-an386, M7 on mps2-an500, M33 on mps2-an505, M55 on mps3-an547), built with
+arm-none-eabi-gcc for that core, and on the host; the predictions, logits, losses, every
+trained parameter and the saturation count must be the host's, bit for bit (the host
+build is the independent reference: another compiler, libm and ISA).
+
+One project per model, shared by the targets; each target builds only its dataset
+program (module-scoped, once per session).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from xdsl.context import Context
+
+from tiny_training.backends.armv7em import harness, qemu
+from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.targets import CROSS_TARGETS, Target
+from tiny_training.passes.qtrain_memory import QtrainMemoryPass
+from tiny_training.passes.qtrain_training import QtrainTrainingPass
+from tiny_training.paths import SharedDirMissing, shared_dir
+
+from test_qemu_training import assert_same
+
+MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")
+SAMPLES = 2
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("cmake") is None or bool(qemu.missing_programs("gcc")),
+    reason=f"cmake, arm-none-eabi-gcc or QEMU is missing ({', '.join(qemu.missing_programs('gcc')) or 'cmake'}; "
+    "tools/setup.sh installs them)",
+)
+
+try:
+    PHOTOS = sorted((shared_dir() / "data" / "photos").glob("*.jpg"))
+except SharedDirMissing:
+    PHOTOS = []
+
+
+@dataclass
+class Project:
+    directory: Path
+    images: list[np.ndarray]
+    labels: list[int]
+    host: harness.TrainingRun
+
+
+@pytest.fixture(scope="module", params=MODELS)
+def project(request, tmp_path_factory) -> Project:
+    if len(PHOTOS) < SAMPLES:
+        pytest.skip("the shared photos are absent (../shared/data/photos; set TT_SHARED_DIR)")
+    from tiny_training.frontends.api import import_pretrained
+    from tiny_training.frontends.images import load_image
+
+    model = request.param
+    module = import_pretrained(model)
+    QtrainTrainingPass(scheme=f"{model}-49kb", classes=10, seed=1).apply(Context(), module)
+    QtrainMemoryPass(algorithm="greedy-by-size").apply(Context(), module)
+    directory = tmp_path_factory.mktemp(model)
+    images = [load_image(path) for path in PHOTOS[:SAMPLES]]
+    labels = [3, 7][:SAMPLES]
+    write_project(module, directory, sample_image=images[0], sample_label=labels[0])
+    build_project(directory, "host", training_only=True, jobs=2)
+    host = harness.train_on_board(directory, images, labels, target="host")
+    return Project(directory, images, labels, host)
+
+
+@pytest.mark.parametrize("target", CROSS_TARGETS, ids=[t.name for t in CROSS_TARGETS])
+def test_trains_like_the_host(project: Project, target: Target):
+    build = build_project(project.directory, target, training_only=True, jobs=2)
+    assert build.board is not None and build.board.target == target
+    board = harness.train_on_board(
+        project.directory, project.images, project.labels, target=target, count_instructions=False, timeout=900
+    )
+    assert board.board == build.board
+    assert_same(board, project.host)
+    assert np.isfinite(board.losses).all() and board.stack_bytes > 0
