@@ -1,8 +1,11 @@
-"""Backend benchmark: the generated C for Cortex-M7, measured under QEMU (mps2-an500).
+"""Backend benchmark: the generated C for a Cortex-M target, measured under QEMU.
 
 For each model and scheme (QAS on, 10 classes, the optimal arena plan): the project is
-generated with a real photo as its sample and built with arm-none-eabi-gcc -O2; four
-programs run under QEMU with the project's instruction-counting TCG plugin:
+generated with a real photo as its sample and built with arm-none-eabi-gcc -O2 for
+--target (default cortex-m7) and its board (--board; default the target's: stm32f746 on
+mps2-an500, stm32f412 on mps2-an386, nrf5340 on mps2-an505, corstone-300 on mps3-an547);
+three programs run under the board's QEMU machine with the project's instruction-counting
+TCG plugin:
 start-up only, + one inference, + one inference and one training step. Columns:
 
   arena      the planned arena (bytes)
@@ -13,15 +16,17 @@ start-up only, + one inference, + one inference and one training step. Columns:
   flash      .text + .rodata + .data of the ELF
   infer      instructions of one inference (tt_infer)
   step       instructions of one training step (tt_train_step)
-  published  the published latency of a sparse training step on STM32F746 at 216 MHz
-             (FACTS.md section 6) as cycles: milliseconds x 216,000. Instructions are
-             not cycles (a Cortex-M7 is dual-issue, loads can stall): a like-for-like
-             comparison needs the board.
+  published  the published latency of a sparse training step on STM32F746 (Cortex-M7)
+             at 216 MHz (FACTS.md section 6) as cycles: milliseconds x 216,000, beside
+             every target (the only published figure). Instructions are not cycles (a
+             Cortex-M7 is dual-issue, loads can stall): a like-for-like comparison needs
+             the board.
 
   naive      with --naive: the same project built with -DTT_NAIVE_KERNELS (the runtime's
              plain reference loops, no fast paths), for contrast
 
-    .venv/bin/python bench/backend.py [--models mcunet-5fps ...] [--schemes 49kb 99kb] [--naive]
+    .venv/bin/python bench/backend.py [--target cortex-m4] [--board stm32f412] [--models mcunet-5fps ...]
+                                      [--schemes 49kb 99kb] [--naive]
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 from xdsl.context import Context
 
 from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.targets import BOARDS, CROSS_TARGETS, Board, TargetError, resolve
 from tiny_training.backends.armv7em.project import build_project, write_project
 from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
 from tiny_training.frontends.images import load_image
@@ -46,35 +52,35 @@ from tiny_training.paths import shared_dir
 PUBLISHED_MS = {"mbv2-w0.35": 373, "proxyless-w0.3": 443, "mcunet-5fps": 546}
 
 
-def naive_instructions(directory: Path) -> tuple[int, int]:
+def naive_instructions(directory: Path, board: Board) -> tuple[int, int]:
     """(inference, training step) instructions of the same project built with the
     runtime's naive kernels (-DTT_NAIVE_KERNELS: the plain reference loops)."""
     saved = os.environ.get("CFLAGS")
     os.environ["CFLAGS"] = (saved + " " if saved else "") + "-DTT_NAIVE_KERNELS"
     try:
-        build = build_project(directory, "cortex-m7", build_dir=directory / "build-m7-naive")
+        build = build_project(directory, board.target, board=board, build_dir=directory / "build-naive")
     finally:
         if saved is None:
             del os.environ["CFLAGS"]
         else:
             os.environ["CFLAGS"] = saved
     elf = build.artifacts["executable"]
-    runs = {name: qemu.run_elf(elf.with_name(f"model_m7_{name}.elf"), timeout=1800) for name in ("base", "infer", "step")}
+    runs = {name: qemu.run_elf(elf.with_name(f"model_board_{name}.elf"), timeout=1800) for name in ("base", "infer", "step")}
     return (
         runs["infer"].instructions - runs["base"].instructions,
         runs["step"].instructions - runs["infer"].instructions,
     )
 
 
-def measure(module, directory: Path, image, naive: bool) -> dict[str, int]:
+def measure(module, directory: Path, image, naive: bool, board: Board) -> dict[str, int]:
     write_project(module, directory, sample_image=image, sample_label=3)
-    build = build_project(directory, "cortex-m7")
+    build = build_project(directory, board.target, board=board)
     elf = build.artifacts["executable"]
-    runs = {name: qemu.run_elf(elf.with_name(f"model_m7_{name}.elf"), timeout=600) for name in ("base", "infer", "step")}
-    usage = qemu.memory_usage(elf.with_name("model_m7_step.elf"))
+    runs = {name: qemu.run_elf(elf.with_name(f"model_board_{name}.elf"), timeout=600) for name in ("base", "infer", "step")}
+    usage = qemu.memory_usage(elf.with_name("model_board_step.elf"))
     arena = next(op for op in module.ops if isinstance(op, mem.ArenaOp)).size_bytes
     stack = runs["step"].stack_bytes or 0
-    naive_infer, naive_step = naive_instructions(directory) if naive else (0, 0)
+    naive_infer, naive_step = naive_instructions(directory, board) if naive else (0, 0)
     return {
         "naive infer": naive_infer,
         "naive step": naive_step,
@@ -92,7 +98,16 @@ def main() -> None:
     parser.add_argument("--models", nargs="*", default=list(SHARED_MODELS))
     parser.add_argument("--schemes", nargs="*", default=["49kb", "99kb", "98kb"])
     parser.add_argument("--naive", action="store_true", help="also measure a build with the naive kernels")
+    parser.add_argument("--target", default="cortex-m7", help=f"{', '.join(t.name for t in CROSS_TARGETS)} (default cortex-m7)")
+    parser.add_argument("--board", help=f"{', '.join(BOARDS)} (default: the target's)")
     args = parser.parse_args()
+    try:
+        target, board = resolve(args.target, args.board)
+        if board is None:
+            raise TargetError("the benchmark measures a Cortex-M target, not the host")
+    except TargetError as error:
+        parser.exit(1, f"backend.py: error: --target/--board: {error}\n")
+    print(f"{target.name} on {board.name} ({board.description}), QEMU {board.qemu_machine}")
     image = load_image(shared_dir() / "data" / "photos" / "butterfly.jpg")
     header = (
         f"{'model':<15}{'scheme':<8}{'arena':>9}{'static':>9}{'stack':>7}{'SRAM':>9}{'flash':>10}"
@@ -111,7 +126,7 @@ def main() -> None:
             QtrainTrainingPass(scheme=scheme, qas=True, classes=10).apply(Context(), module)
             QtrainMemoryPass(algorithm="optimal").apply(Context(), module)
             with tempfile.TemporaryDirectory(prefix="tt-bench-") as directory:
-                m = measure(module, Path(directory), image, args.naive)
+                m = measure(module, Path(directory), image, args.naive, board)
             print(
                 f"{model:<15}{suffix:<8}{m['arena']:>9,}{m['static']:>9,}{m['stack']:>7,}"
                 f"{m['static'] + m['stack']:>9,}{m['flash']:>10,}{m['infer']:>13,}{m['step']:>13,}"
