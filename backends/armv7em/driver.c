@@ -2,19 +2,19 @@
  * A tiny main for a generated model (backends/armv7em/project.py copies it into the
  * project). Two programs come from this file:
  *
- * 1. The sample program (model_host, model_m7*.elf): inference on the project's
+ * 1. The sample program (model_host, model_board*.elf): inference on the project's
  *    sample image, then `steps` training steps on it, printing the logits and each
  *    loss as decimals and IEEE bit patterns.
  *
  *      host:       ./model_host [steps]            (default 3 steps)
- *      Cortex-M7:  model_m7.elf under QEMU          (3 steps; output by semihosting)
+ *      Cortex-M:   model_board.elf under QEMU       (3 steps; output by semihosting)
  *
  *    TT_STEPS (default 3) and TT_SKIP_INFER (default 0) make the measurement programs
  *    of bench/backend.py: start-up only, + one inference, + one training step.
  *    The sample (sample.c) is a const array in flash, so on the board it costs no SRAM
  *    beyond the model's arena and trainable parameters.
  *
- * 2. With TT_DATASET=1, the dataset program (model_host_train, model_m7_train.elf;
+ * 2. With TT_DATASET=1, the dataset program (model_host_train, model_board_train.elf;
  *    driven by backends/armv7em/harness.py): reads samples from a file, and for each
  *    runs tt_infer (the prediction: the first largest logit) and then tt_train_step,
  *    and at the end writes the trainable parameters to a file. On the board the files
@@ -22,7 +22,7 @@
  *    directory); on the host the same code uses stdio, so both give the same bytes.
  *
  *      host:       ./model_host_train [dataset [params-out [params-in [store]]]]
- *      Cortex-M7:  model_m7_train.elf under QEMU   (the default names below)
+ *      Cortex-M:   model_board_train.elf under QEMU (the default names below)
  *
  *    Files (all integers little-endian, u32 = uint32):
  *

@@ -69,7 +69,7 @@ from tiny_training.backends.armv7em.dataset_files import (  # noqa: F401
     write_params,
 )
 from tiny_training.backends.armv7em.project import default_build_dir, train_program_name
-from tiny_training.backends.targets import HOST, Board, Target, resolve
+from tiny_training.backends.targets import DEFAULT_TARGET, HOST, Board, Target, resolve
 
 
 GuestFault = qemu.GuestFault  # re-exported: what a fault on the board raises
@@ -113,10 +113,10 @@ def find_program(
 ) -> tuple[Path, Target, Board | None]:
     """The dataset program, its target and board: `program` is the executable itself (`.elf`:
     a board image, which names its board), or a project directory whose default build
-    directory for the target (default cortex-m7) and board holds it."""
+    directory for the target (default DEFAULT_TARGET, cortex-m7) and board holds it."""
     path = Path(program)
     if path.is_dir():
-        target, board = resolve(target or "cortex-m7", board)
+        target, board = resolve(target or DEFAULT_TARGET, board)
         executable = default_build_dir(path, target, toolchain, board=board) / train_program_name(target)
         if not executable.is_file():
             board_argument = "" if board is None else f", board={board.name!r}"

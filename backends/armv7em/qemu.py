@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tiny_training.backends.targets import BOARDS, Board, board_named, default_board
+from tiny_training.backends.targets import BOARDS, DEFAULT_TARGET, Board, board_named, default_board
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BACKEND_DIR = Path(__file__).resolve().parent
@@ -306,7 +306,7 @@ def cross_build(
         raise ValueError(f"toolchain must be one of {sorted(TOOLCHAIN_FILES)}, not {toolchain!r}")
     for name in TOOLCHAIN_PROGRAMS[toolchain]:
         require_program(name)
-    board = default_board("cortex-m7") if board is None else board_named(board)
+    board = default_board(DEFAULT_TARGET) if board is None else board_named(board)
     build_dir = Path(build_dir).resolve()
     toolchain_file = TOOLCHAIN_FILES[toolchain]
     _check_same_toolchain(build_dir, toolchain_file)

@@ -9,7 +9,8 @@ trained parameter and the saturation count must be the host's, bit for bit (the 
 build is the independent reference: another compiler, libm and ISA).
 
 One project per model, shared by the targets; each target builds only its dataset
-program (module-scoped, once per session).
+program (module-scoped, once per session). The clang builds (lld, the target's triple)
+train the tiny module of test_qemu_training on every target, also bit for bit like the host.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
 from tiny_training.paths import SharedDirMissing, shared_dir
 
-from test_qemu_training import assert_same
+from test_qemu_training import Case, assert_same, tiny_case
 
 MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")
 SAMPLES = 2
@@ -84,3 +85,19 @@ def test_trains_like_the_host(project: Project, target: Target):
     assert board.board == build.board
     assert_same(board, project.host)
     assert np.isfinite(board.losses).all() and board.stack_bytes > 0
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Case:
+    made = tiny_case(tmp_path_factory.mktemp("tiny-targets"))
+    write_project(made.module, made.directory)
+    return made
+
+
+@pytest.mark.parametrize("target", CROSS_TARGETS, ids=[t.name for t in CROSS_TARGETS])
+def test_clang_build_trains_like_the_host(tiny: Case, target: Target):
+    if qemu.missing_programs("clang"):
+        pytest.skip(f"{', '.join(qemu.missing_programs('clang'))} not installed (tools/setup.sh installs them)")
+    clang = tiny.run(target, "clang")
+    assert clang.board is not None and clang.board.target == target
+    assert_same(clang, tiny.run("host"))

@@ -1,5 +1,5 @@
 /*
- * Minimal ARM semihosting for the Cortex-M7 board support: text output to the
+ * Minimal ARM semihosting for the Cortex-M board support: text output to the
  * host's stdout, host files, and a program exit with a status, without newlib's
  * stdio.
  * Under QEMU this needs `-semihosting-config enable=on,target=native`; on a

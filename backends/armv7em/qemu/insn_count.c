@@ -13,7 +13,7 @@
  *              counted in full, so the total may be a few instructions high.
  *
  * The counter is a plain uint64_t updated by inline TCG ops, which is exact for
- * the single-vCPU machines this project uses (mps2-an500).
+ * the single-vCPU machines this project uses (mps2-an386, mps2-an500, mps2-an505, mps3-an547).
  *
  * Debian ships no qemu-plugin.h, so the few declarations needed are written
  * out below, for the plugin API version 1 that QEMU 7.2 (Debian 12) accepts.
