@@ -68,7 +68,7 @@ from xdsl.utils.target import Target
 
 from tiny_training.backends.armv7em.arena_check import arena_steps
 from tiny_training.dialects import mem, qtrain
-from tiny_training.passes.convert_qtrain_to_mem import channel_streamed
+from tiny_training.dialects.traits import channel_streamed
 
 HEADER_NAME = "model.h"
 TT_ARENA_GUARD = 64  # runtime/include/tt_debug_arena.h
