@@ -86,6 +86,7 @@ from xdsl.irdl import (
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
+    opt_attr_def,
     opt_operand_def,
     opt_prop_def,
     opt_result_def,
@@ -290,12 +291,21 @@ class ParamOp(IRDLOperation):
     sym_name = prop_def(SymbolNameConstraint())
     value = prop_def(DenseIntOrFPElementsAttr)
     trainable = opt_prop_def(UnitAttr)
+    # Where the C program keeps the parameter (`mem-place-params` decides; see PLACEMENTS).
+    placement = opt_attr_def(StringAttr)
+    split_axis = opt_attr_def(IntegerAttr)
+    split_channels = opt_attr_def(IntegerAttr)
 
     assembly_format = "$sym_name (`trainable` $trainable^)? `=` $value attr-dict"
 
     traits = traits_def(SymbolOpInterface(), HasParent(ModuleOp))
 
     ALLOWED_ELEMENTS: ClassVar[tuple[Attribute, ...]] = (i8, i32, f32)
+    # flash: frozen, `static const`. sram: trainable, the whole tensor writable.
+    # sram-partial: only a leading slice trains, but the tensor cannot be split: whole in SRAM.
+    # split: the leading `split_channels` of axis `split_axis` (1: input channels of a
+    # regular conv weight, 0: channels of a depthwise one) in SRAM, the rest `const` in flash.
+    PLACEMENTS: ClassVar[tuple[str, ...]] = ("flash", "sram", "sram-partial", "split")
 
     def __init__(self, name: str, data: np.ndarray, element_type: Attribute, *, trainable: bool = False):
         value_type = TensorType(element_type, data.shape)
@@ -325,6 +335,50 @@ class ParamOp(IRDLOperation):
             raise VerifyException(
                 f"qtrain.param @{self.sym_name.data}: holds {len(self.value)} values "
                 f"but its type {value_type} needs {math.prod(value_type.get_shape())}"
+            )
+        self.verify_placement()
+
+    @property
+    def placement_value(self) -> str:
+        """The recorded placement; without one, where `trainable` puts it (whole in SRAM, or flash)."""
+        if self.placement is not None:
+            return self.placement.data
+        return "sram" if self.trainable is not None else "flash"
+
+    @property
+    def split(self) -> tuple[int, int] | None:
+        """(axis, leading channels in SRAM) of a split parameter, else None."""
+        if self.split_axis is None or self.split_channels is None:
+            return None
+        return self.split_axis.value.data, self.split_channels.value.data
+
+    def verify_placement(self) -> None:
+        where = f"qtrain.param @{self.sym_name.data}"
+        placement = self.placement_value
+        if placement not in self.PLACEMENTS:
+            expected = ", ".join(f'"{p}"' for p in self.PLACEMENTS)
+            raise VerifyException(f'{where}: placement must be one of {expected}, got "{placement}"')
+        if self.trainable is None and placement != "flash":
+            raise VerifyException(f'{where}: a frozen parameter is placed in flash, got "{placement}"')
+        if self.trainable is not None and placement == "flash":
+            raise VerifyException(f"{where}: a trainable parameter cannot be placed in flash")
+        has_split = self.split_axis is not None or self.split_channels is not None
+        if placement != "split":
+            if has_split:
+                raise VerifyException(f'{where}: split_axis and split_channels are only for placement "split"')
+            return
+        if self.split is None:
+            raise VerifyException(f'{where}: placement "split" needs split_axis and split_channels')
+        shape = self.value_type.get_shape()
+        if self.value_type.element_type != i8 or len(shape) != 4:
+            raise VerifyException(f"{where}: only int8 conv weights (rank 4) can be split, got {self.value_type}")
+        axis, channels = self.split
+        if axis not in (0, 1):
+            raise VerifyException(f"{where}: split_axis must be 0 (channels) or 1 (input channels), got {axis}")
+        if not 1 <= channels < shape[axis]:
+            raise VerifyException(
+                f"{where}: split_channels must be in [1, {shape[axis] - 1}] (a leading part of the {shape[axis]} "
+                f"of axis {axis}), got {channels}"
             )
 
     def to_numpy(self) -> np.ndarray:

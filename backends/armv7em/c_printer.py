@@ -20,7 +20,7 @@ What the generated code holds:
   flash as an initialised `.data` array (whose image the startup code copies) and
   lets `tt_init()` restore the compiled values at any time;
 * split storage for a conv weight of which only the leading channels train (sparse
-  update): the trained part is the writable array (`[O][k][KH][KW]` of a regular
+  update; `placement = "split"`, recorded on the `qtrain.param` by `mem-place-params`): the trained part is the writable array (`[O][k][KH][KW]` of a regular
   [O, I, KH, KW] weight, `[k][1][KH][KW]` of a depthwise one, with its `_init` copy)
   and the frozen rest a `static const` array `..._frozen` in flash
   (`[O][I-k][KH][KW]`, `[C-k][1][KH][KW]`), so SRAM holds exactly the trained bytes
@@ -206,9 +206,9 @@ class CParam:
     kind: str  # s8 / i32 / f32
     trainable: bool
     partial: bool = False  # a trained leading slice of a bigger tensor
-    # Split storage (see the module docstring): the axis the trained part is a
-    # leading slice of (1: input channels of a groups = 1 conv, 0: channels of a
-    # depthwise one) and its length k; None when the parameter is stored whole.
+    # Split storage (see the module docstring), as `mem-place-params` recorded it: the
+    # axis the trained part is a leading slice of (1: input channels of a groups = 1
+    # conv, 0: channels of a depthwise one) and its length k; None when stored whole.
     split_axis: int | None = None
     split: int = 0
 
@@ -817,42 +817,13 @@ class _ModelPrinter:
         self.plan_storage()
 
     def plan_storage(self) -> None:
-        """Marks the partially trained parameters and splits those that can be: an int8
-        conv weight whose trained part (the union of its updates' slices) is a leading
-        slice of its input channels, read only by groups = 1 convs, or of its channels,
-        read only by depthwise (grouped) convs. Any other partial parameter stays whole."""
-        trained: dict[str, tuple[int, ...]] = {}
-        readers: dict[str, set[str]] = {}  # parameter -> how convs read it: "regular", "grouped", "other"
-        for function in self.functions:
-            for op in function.body.block.ops:
-                name = getattr(op, "param", None)
-                if isinstance(op, (qtrain.SgdUpdateOp, qtrain.Conv2dWeightUpdateOp)) and name is not None:
-                    name = name.string_value()
-                    if name not in self.params:
-                        continue  # reported when the update is printed
-                    if isinstance(op, qtrain.SgdUpdateOp):
-                        shape = shape_of(op.grad)
-                    else:
-                        shape = op.grad_weight_shape(self.params[name].shape)
-                    previous = trained.get(name, shape)
-                    if len(previous) == len(shape):
-                        shape = tuple(max(a, b) for a, b in zip(previous, shape))
-                    trained[name] = tuple(shape)
-                    continue
-                for operand in op.operands:
-                    if isinstance(operand.owner, qtrain.GetParamOp):
-                        readers.setdefault(operand.owner.param.string_value(), set()).add(_read_as(op, operand))
-        for name, shape in trained.items():
-            param = self.params[name]
-            if shape == param.shape:
-                continue
-            param.partial = True
-            differing = [d for d, (g, p) in enumerate(zip(shape, param.shape)) if g != p]
-            if param.kind != "s8" or len(param.shape) != 4 or len(differing) != 1 or differing[0] > 1:
-                continue
-            axis = differing[0]
-            if readers.get(name, set()) <= {"regular" if axis == 1 else "grouped"}:
-                param.split_axis, param.split = axis, shape[axis]
+        """The storage `mem-place-params` recorded on each parameter (ParamOp.PLACEMENTS):
+        whole, or split into its trained leading channels (SRAM) and the rest (flash)."""
+        for param in self.params.values():
+            placement = param.op.placement_value
+            param.partial = placement in ("sram-partial", "split")
+            if param.op.split is not None:
+                param.split_axis, param.split = param.op.split
 
     @property
     def arena_name(self) -> str:
@@ -1275,19 +1246,6 @@ def _split_access(entries: list[str]) -> tuple[list[str], list[str], list[str]]:
         "    }",
     ]
     return table, get, put
-
-
-def _read_as(op: Operation, operand: SSAValue) -> str:
-    """How `op` reads a parameter: as the weight of a groups = 1 conv (`regular`), of a
-    grouped/depthwise conv (`grouped`), or otherwise (`other`)."""
-    if isinstance(op, (qtrain.Conv2dOp, qtrain.Conv2dGradInputOp)) and operand is op.weight:
-        return "regular" if op.groups_value == 1 else "grouped"
-    if isinstance(op, qtrain.Conv2dDwOp):
-        if operand is op.weight:
-            return "regular"
-        if operand is op.dw_weight:
-            return "grouped"
-    return "other"
 
 
 def _unique(name: str, used: set[str]) -> str:
