@@ -31,6 +31,8 @@ PASSES = {
     "qtrain-fuse-conv-dw": ("passes.qtrain_fuse_conv_dw", "QtrainFuseConvDwPass"),
     "convert-qtrain-to-mem": ("passes.convert_qtrain_to_mem", "ConvertQtrainToMemPass"),
     "mem-plan": ("passes.mem_plan", "MemPlanPass"),
+    "mem-place-params": ("passes.mem_place_params", "MemPlaceParamsPass"),
+    "mem-check-overlaps": ("passes.mem_check_overlaps", "MemCheckOverlapsPass"),
     "qtrain-memory": ("passes.qtrain_memory", "QtrainMemoryPass"),
 }
 

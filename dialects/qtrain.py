@@ -86,6 +86,7 @@ from xdsl.irdl import (
     irdl_attr_definition,
     irdl_op_definition,
     operand_def,
+    opt_attr_def,
     opt_operand_def,
     opt_prop_def,
     opt_result_def,
@@ -99,6 +100,15 @@ from xdsl.traits import HasParent, Pure, SymbolOpInterface, SymbolTable, SymbolU
 from xdsl.utils.exceptions import VerifyException
 
 import tiny_training.dialects.xdsl_fixes  # noqa: F401  (exact float printing, see the module)
+from tiny_training.dialects.traits import (
+    AliasesOperand,
+    ChannelStreamed,
+    Elementwise,
+    InPlaceOperands,
+    NeedsScratch,
+    ProducesClampMask,
+    StartsBackward,
+)
 
 INT8_MIN = -128
 INT8_MAX = 127
@@ -281,12 +291,21 @@ class ParamOp(IRDLOperation):
     sym_name = prop_def(SymbolNameConstraint())
     value = prop_def(DenseIntOrFPElementsAttr)
     trainable = opt_prop_def(UnitAttr)
+    # Where the C program keeps the parameter (`mem-place-params` decides; see PLACEMENTS).
+    placement = opt_attr_def(StringAttr)
+    split_axis = opt_attr_def(IntegerAttr)
+    split_channels = opt_attr_def(IntegerAttr)
 
     assembly_format = "$sym_name (`trainable` $trainable^)? `=` $value attr-dict"
 
     traits = traits_def(SymbolOpInterface(), HasParent(ModuleOp))
 
     ALLOWED_ELEMENTS: ClassVar[tuple[Attribute, ...]] = (i8, i32, f32)
+    # flash: frozen, `static const`. sram: trainable, the whole tensor writable.
+    # sram-partial: only a leading slice trains, but the tensor cannot be split: whole in SRAM.
+    # split: the leading `split_channels` of axis `split_axis` (1: input channels of a
+    # regular conv weight, 0: channels of a depthwise one) in SRAM, the rest `const` in flash.
+    PLACEMENTS: ClassVar[tuple[str, ...]] = ("flash", "sram", "sram-partial", "split")
 
     def __init__(self, name: str, data: np.ndarray, element_type: Attribute, *, trainable: bool = False):
         value_type = TensorType(element_type, data.shape)
@@ -316,6 +335,50 @@ class ParamOp(IRDLOperation):
             raise VerifyException(
                 f"qtrain.param @{self.sym_name.data}: holds {len(self.value)} values "
                 f"but its type {value_type} needs {math.prod(value_type.get_shape())}"
+            )
+        self.verify_placement()
+
+    @property
+    def placement_value(self) -> str:
+        """The recorded placement; without one, where `trainable` puts it (whole in SRAM, or flash)."""
+        if self.placement is not None:
+            return self.placement.data
+        return "sram" if self.trainable is not None else "flash"
+
+    @property
+    def split(self) -> tuple[int, int] | None:
+        """(axis, leading channels in SRAM) of a split parameter, else None."""
+        if self.split_axis is None or self.split_channels is None:
+            return None
+        return self.split_axis.value.data, self.split_channels.value.data
+
+    def verify_placement(self) -> None:
+        where = f"qtrain.param @{self.sym_name.data}"
+        placement = self.placement_value
+        if placement not in self.PLACEMENTS:
+            expected = ", ".join(f'"{p}"' for p in self.PLACEMENTS)
+            raise VerifyException(f'{where}: placement must be one of {expected}, got "{placement}"')
+        if self.trainable is None and placement != "flash":
+            raise VerifyException(f'{where}: a frozen parameter is placed in flash, got "{placement}"')
+        if self.trainable is not None and placement == "flash":
+            raise VerifyException(f"{where}: a trainable parameter cannot be placed in flash")
+        has_split = self.split_axis is not None or self.split_channels is not None
+        if placement != "split":
+            if has_split:
+                raise VerifyException(f'{where}: split_axis and split_channels are only for placement "split"')
+            return
+        if self.split is None:
+            raise VerifyException(f'{where}: placement "split" needs split_axis and split_channels')
+        shape = self.value_type.get_shape()
+        if self.value_type.element_type != i8 or len(shape) != 4:
+            raise VerifyException(f"{where}: only int8 conv weights (rank 4) can be split, got {self.value_type}")
+        axis, channels = self.split
+        if axis not in (0, 1):
+            raise VerifyException(f"{where}: split_axis must be 0 (channels) or 1 (input channels), got {axis}")
+        if not 1 <= channels < shape[axis]:
+            raise VerifyException(
+                f"{where}: split_channels must be in [1, {shape[axis] - 1}] (a leading part of the {shape[axis]} "
+                f"of axis {axis}), got {channels}"
             )
 
     def to_numpy(self) -> np.ndarray:
@@ -391,8 +454,69 @@ class GetParamOp(IRDLOperation):
 # --------------------------------------------------------------------------- forward ops
 
 
+class ConvGeometry(IRDLOperation):
+    """Stride, padding and groups of the convolution an op computes, differentiates or
+    updates: the base of every conv-like op (`conv2d`, `conv2d_grad_input`,
+    `conv2d_grad_weight`, `conv2d_weight_update`; `conv2d_dw` holds two convolutions,
+    see its `parts()`). `is_depthwise` is defined here once."""
+
+    stride = prop_def(DenseArrayBase)
+    pad = prop_def(DenseArrayBase)
+    groups = prop_def(IntegerAttr)
+
+    @staticmethod
+    def geometry(stride: Sequence[int], pad: Sequence[int], groups: int) -> dict[str, Attribute]:
+        return {
+            "stride": DenseArrayBase.from_list(i64, list(stride)),
+            "pad": DenseArrayBase.from_list(i64, list(pad)),
+            "groups": IntegerAttr(groups, i64),
+        }
+
+    @property
+    def stride_hw(self) -> tuple[int, int]:
+        return _int_array(self.stride)  # pyright: ignore[reportReturnType]
+
+    @property
+    def pad_tlbr(self) -> tuple[int, int, int, int]:
+        return _int_array(self.pad)  # pyright: ignore[reportReturnType]
+
+    @property
+    def groups_value(self) -> int:
+        return self.groups.value.data
+
+    def conv_channels(self) -> tuple[int, int]:
+        """(input, output) channels of the convolution."""
+        raise NotImplementedError
+
+    @property
+    def is_depthwise(self) -> bool:
+        """One filter per channel: groups = input channels = output channels > 1 (no multiplier)."""
+        in_channels, out_channels = self.conv_channels()
+        return self.groups_value > 1 and self.groups_value == in_channels == out_channels
+
+    def verify_geometry(self) -> None:
+        if self.stride.elt_type != i64 or len(self.stride) != 2 or min(self.stride_hw) < 1:
+            raise VerifyException(f"{self.name}: stride must be array<i64: sh, sw> with values >= 1")
+        if self.pad.elt_type != i64 or len(self.pad) != 4 or min(self.pad_tlbr) < 0:
+            raise VerifyException(f"{self.name}: pad must be array<i64: top, left, bottom, right> with values >= 0")
+        if self.groups_value < 1:
+            raise VerifyException(f"{self.name}: groups must be >= 1, got {self.groups_value}")
+
+    def check_output_shape(self, input_shape: Sequence[int], kernel: Sequence[int], output_shape: Sequence[int]) -> None:
+        top, left, bottom, right = self.pad_tlbr
+        expected = (
+            conv_output_size(input_shape[2], kernel[0], self.stride_hw[0], top, bottom),
+            conv_output_size(input_shape[3], kernel[1], self.stride_hw[1], left, right),
+        )
+        if tuple(output_shape[2:]) != expected:
+            raise VerifyException(
+                f"{self.name}: gradient spatial size {_shape_text(output_shape[2:])} does not match the "
+                f"convolution's output {_shape_text(expected)}"
+            )
+
+
 @irdl_op_definition
-class Conv2dOp(IRDLOperation):
+class Conv2dOp(ConvGeometry):
     """int8 2-D convolution with int32 bias and per-output-channel requantization.
 
     Covers pointwise, depthwise (`groups` = input channels = output channels)
@@ -419,15 +543,12 @@ class Conv2dOp(IRDLOperation):
     output = result_def(TensorType)
     mask = opt_result_def(TensorType)
 
-    stride = prop_def(DenseArrayBase)
-    pad = prop_def(DenseArrayBase)
-    groups = prop_def(IntegerAttr)
     w_scales = prop_def(DenseArrayBase)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input `,` $weight `,` $bias attr-dict `:` functional-type(operands, results)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), ChannelStreamed(), ProducesClampMask())
 
     def __init__(
         self,
@@ -454,27 +575,22 @@ class Conv2dOp(IRDLOperation):
         )
 
     @property
-    def stride_hw(self) -> tuple[int, int]:
-        return _int_array(self.stride)  # pyright: ignore[reportReturnType]
-
-    @property
-    def pad_tlbr(self) -> tuple[int, int, int, int]:
-        return _int_array(self.pad)  # pyright: ignore[reportReturnType]
-
-    @property
-    def groups_value(self) -> int:
-        return self.groups.value.data
-
-    @property
     def w_scales_values(self) -> tuple[float, ...]:
         return tuple(float(v) for v in self.w_scales.iter_values())
 
-    @property
-    def is_depthwise(self) -> bool:
-        """One filter per channel: groups = input channels = output channels (no multiplier)."""
-        in_channels = self.input.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
-        out_channels = self.output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
-        return self.groups_value == in_channels == out_channels and self.groups_value > 1
+    def conv_channels(self) -> tuple[int, int]:
+        return self.input.type.get_shape()[1], self.output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+
+    def channel_streamed(self) -> bool:
+        """A depthwise kernel finishes output channel c before it reads input channel c + 1."""
+        return self.is_depthwise
+
+    def without_mask(self) -> Conv2dOp:
+        """The same convolution without the clamp mask result."""
+        return Conv2dOp(
+            self.input, self.weight, self.bias, self.output.type, stride=self.stride_hw, pad=self.pad_tlbr,
+            groups=self.groups_value, w_scales=self.w_scales_values,
+        )  # fmt: skip
 
     def requant_multipliers(self) -> np.ndarray:
         return requant_multipliers(
@@ -591,6 +707,8 @@ class Conv2dDwOp(IRDLOperation):
     dw_w_scales = prop_def(DenseArrayBase)
     mid = prop_def(QInt8Type)
 
+    traits = traits_def(NeedsScratch())
+
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
         "$input `,` $weight `,` $bias `,` $dw_weight `,` $dw_bias (`scratch` $scratch^ `:` type($scratch))? "
@@ -702,7 +820,7 @@ class AddOp(IRDLOperation):
 
     assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0), (1, 0))), Elementwise(), ProducesClampMask())
 
     def __init__(
         self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, output_type: Attribute, *, with_mask: bool = False
@@ -710,6 +828,10 @@ class AddOp(IRDLOperation):
         super().__init__(
             operands=[lhs, rhs], result_types=[output_type, [mask_type_for(output_type)] if with_mask else []]
         )
+
+    def without_mask(self) -> AddOp:
+        """The same add without the clamp mask result."""
+        return AddOp(self.lhs, self.rhs, self.output.type)
 
     def verify_(self) -> None:
         shapes = []
@@ -744,7 +866,7 @@ class GlobalAvgPoolOp(IRDLOperation):
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)))
 
     def __init__(self, input: SSAValue | Operation, output_type: Attribute):
         super().__init__(operands=[input], result_types=[output_type])
@@ -784,7 +906,7 @@ class DequantizeOp(IRDLOperation):
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)))
 
     def __init__(self, input: SSAValue | Operation):
         input_type = SSAValue.get(input).type
@@ -818,7 +940,7 @@ class FlattenOp(IRDLOperation):
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), AliasesOperand())
 
     def __init__(self, input: SSAValue | Operation):
         input_type = SSAValue.get(input).type
@@ -970,7 +1092,7 @@ class SoftmaxCrossEntropyGradOp(IRDLOperation):
 
     assembly_format = "$logits `,` $label attr-dict `:` functional-type(operands, results)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)), StartsBackward())
 
     def __init__(self, logits: SSAValue | Operation, label: SSAValue | Operation):
         super().__init__(operands=[logits, label], result_types=[SSAValue.get(logits).type])
@@ -1064,7 +1186,7 @@ class SumBatchOp(IRDLOperation):
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)), Elementwise())
 
     def __init__(self, input: SSAValue | Operation):
         x = SSAValue.get(input).type
@@ -1093,7 +1215,7 @@ class ReshapeOp(IRDLOperation):
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), AliasesOperand())
 
     def __init__(self, input: SSAValue | Operation, shape: Sequence[int]):
         super().__init__(operands=[input], result_types=[TensorType(f32, shape)])
@@ -1126,7 +1248,7 @@ class DequantizeGradOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$grad_output attr-dict `:` type($grad_output) `->` type($grad_input)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)), Elementwise())
 
     def __init__(self, grad_output: SSAValue | Operation, scale: float):
         super().__init__(
@@ -1158,7 +1280,7 @@ class GlobalAvgPoolGradOp(IRDLOperation):
 
     assembly_format = "$grad_output attr-dict `:` type($grad_output) `->` type($grad_input)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)))
 
     def __init__(self, grad_output: SSAValue | Operation, input_shape: Sequence[int]):
         super().__init__(operands=[grad_output], result_types=[TensorType(f32, input_shape)])
@@ -1184,7 +1306,7 @@ class ClampGradOp(IRDLOperation):
 
     assembly_format = "$grad_output `,` $mask attr-dict `:` functional-type(operands, results)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)), Elementwise())
 
     def __init__(self, grad_output: SSAValue | Operation, mask: SSAValue | Operation):
         super().__init__(operands=[grad_output, mask], result_types=[SSAValue.get(grad_output).type])
@@ -1217,7 +1339,7 @@ class AddGradOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$grad_output attr-dict `:` functional-type(operands, results)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0), (0, 1))), Elementwise())
 
     def __init__(self, grad_output: SSAValue | Operation, lhs_factor: float, rhs_factor: float):
         value_type = SSAValue.get(grad_output).type
@@ -1255,7 +1377,7 @@ class RequantGradOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$grad_output attr-dict `:` type($grad_output) `->` type($grad_input)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)), Elementwise())
 
     def __init__(self, grad_output: SSAValue | Operation, multipliers: Sequence[float]):
         super().__init__(
@@ -1274,56 +1396,8 @@ class RequantGradOp(IRDLOperation):
             )
 
 
-class _ConvGeometry(IRDLOperation):
-    """Stride, padding and groups of the convolution whose gradient an op computes."""
-
-    stride = prop_def(DenseArrayBase)
-    pad = prop_def(DenseArrayBase)
-    groups = prop_def(IntegerAttr)
-
-    @staticmethod
-    def geometry(stride: Sequence[int], pad: Sequence[int], groups: int) -> dict[str, Attribute]:
-        return {
-            "stride": DenseArrayBase.from_list(i64, list(stride)),
-            "pad": DenseArrayBase.from_list(i64, list(pad)),
-            "groups": IntegerAttr(groups, i64),
-        }
-
-    @property
-    def stride_hw(self) -> tuple[int, int]:
-        return _int_array(self.stride)  # pyright: ignore[reportReturnType]
-
-    @property
-    def pad_tlbr(self) -> tuple[int, int, int, int]:
-        return _int_array(self.pad)  # pyright: ignore[reportReturnType]
-
-    @property
-    def groups_value(self) -> int:
-        return self.groups.value.data
-
-    def verify_geometry(self) -> None:
-        if self.stride.elt_type != i64 or len(self.stride) != 2 or min(self.stride_hw) < 1:
-            raise VerifyException(f"{self.name}: stride must be array<i64: sh, sw> with values >= 1")
-        if self.pad.elt_type != i64 or len(self.pad) != 4 or min(self.pad_tlbr) < 0:
-            raise VerifyException(f"{self.name}: pad must be array<i64: top, left, bottom, right> with values >= 0")
-        if self.groups_value < 1:
-            raise VerifyException(f"{self.name}: groups must be >= 1, got {self.groups_value}")
-
-    def check_output_shape(self, input_shape: Sequence[int], kernel: Sequence[int], output_shape: Sequence[int]) -> None:
-        top, left, bottom, right = self.pad_tlbr
-        expected = (
-            conv_output_size(input_shape[2], kernel[0], self.stride_hw[0], top, bottom),
-            conv_output_size(input_shape[3], kernel[1], self.stride_hw[1], left, right),
-        )
-        if tuple(output_shape[2:]) != expected:
-            raise VerifyException(
-                f"{self.name}: gradient spatial size {_shape_text(output_shape[2:])} does not match the "
-                f"convolution's output {_shape_text(expected)}"
-            )
-
-
 @irdl_op_definition
-class Conv2dGradInputOp(_ConvGeometry):
+class Conv2dGradInputOp(ConvGeometry):
     """Gradient of a conv w.r.t. its int8 input: the transposed convolution of the
     accumulator gradient `g` with the int8 weights (f32 result, input-sized).
 
@@ -1341,7 +1415,7 @@ class Conv2dGradInputOp(_ConvGeometry):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$grad_output `,` $weight attr-dict `:` functional-type(operands, results)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), ChannelStreamed())
 
     def __init__(
         self,
@@ -1358,6 +1432,13 @@ class Conv2dGradInputOp(_ConvGeometry):
             result_types=[TensorType(f32, input_shape)],
             properties=self.geometry(stride, pad, groups),
         )
+
+    def conv_channels(self) -> tuple[int, int]:
+        return self.grad_input.type.get_shape()[1], self.grad_output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+
+    def channel_streamed(self) -> bool:
+        """A depthwise transposed kernel finishes input channel c before it reads gradient channel c + 1."""
+        return self.is_depthwise
 
     def verify_(self) -> None:
         self.verify_geometry()
@@ -1376,7 +1457,7 @@ class Conv2dGradInputOp(_ConvGeometry):
 
 
 @irdl_op_definition
-class Conv2dGradWeightOp(_ConvGeometry):
+class Conv2dGradWeightOp(ConvGeometry):
     """Gradient of a conv w.r.t. its int8 weights: `dW = grad_weight(x - z_x, g)` in f32,
     for the first `channels` trainable channels only (sparse update): the first input
     channels of a regular conv, the first channels (= output channels) of a depthwise one.
@@ -1415,10 +1496,12 @@ class Conv2dGradWeightOp(_ConvGeometry):
             properties=self.geometry(stride, pad, groups),
         )
 
-    @property
-    def is_depthwise(self) -> bool:
-        g_shape = self.grad_output.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-        return self.groups_value > 1 and self.groups_value == g_shape[1]
+    def conv_channels(self) -> tuple[int, int]:
+        # The input may be a saved slice; a grouped conv that trains has one input
+        # channel per group (the verifier), so groups is its input channel count.
+        out_channels = self.grad_output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        in_channels = self.groups_value if self.groups_value > 1 else self.input.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        return in_channels, out_channels
 
     def verify_(self) -> None:
         self.verify_geometry()
@@ -1488,7 +1571,7 @@ class AccumulateOp(IRDLOperation):
 
     assembly_format = "$lhs `,` $rhs attr-dict `:` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0), (1, 0))), Elementwise())
 
     def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
         super().__init__(operands=[lhs, rhs], result_types=[SSAValue.get(lhs).type])
@@ -1553,7 +1636,7 @@ class ScaleChannelsOp(IRDLOperation):
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$input attr-dict `:` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)), Elementwise())
 
     def __init__(self, input: SSAValue | Operation, factors: Sequence[float]):
         super().__init__(
@@ -1636,7 +1719,7 @@ class ConvWeightUpdateSymbolUser(SymbolUserOpInterface):
 
 
 @irdl_op_definition
-class Conv2dWeightUpdateOp(_ConvGeometry):
+class Conv2dWeightUpdateOp(ConvGeometry):
     """A conv's weight gradient, its QAS scaling and its SGD step fused into one in-place
     update that never materializes the gradient: for each trained weight element,
     `g = grad_weight(x - z_x, grad_output)` (as `qtrain.conv2d_grad_weight`), then
@@ -1693,9 +1776,12 @@ class Conv2dWeightUpdateOp(_ConvGeometry):
     def channels_value(self) -> int:
         return self.channels.value.data
 
-    @property
-    def is_depthwise(self) -> bool:
-        return self.groups_value > 1
+    def conv_channels(self) -> tuple[int, int]:
+        # The input may be a saved slice; a grouped conv that trains has one input
+        # channel per group (the verifier), so groups is its input channel count.
+        out_channels = self.grad_output.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        in_channels = self.groups_value if self.groups_value > 1 else self.input.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
+        return in_channels, out_channels
 
     def grad_weight_shape(self, param_shape: Sequence[int]) -> tuple[int, ...]:
         """Shape of the trained slice: [O, channels, kh, kw] or, depthwise, [channels, 1, kh, kw]."""
@@ -1747,7 +1833,7 @@ class SliceChannelsOp(IRDLOperation):
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($output)"
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), InPlaceOperands(((0, 0),)))
 
     def __init__(self, input: SSAValue | Operation, channels: int):
         x_type = SSAValue.get(input).type

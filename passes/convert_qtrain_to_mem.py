@@ -22,19 +22,21 @@ step that reads it; returned values live to step N, one past the last compute op
 (the return reads them after it). So what the backward
 pass needs stays exactly as long as it is needed.
 
-In-place reuse: a result shares its operand's buffer when the op is elementwise
-(`qtrain.add`, `clamp_grad`, `requant_grad`, `dequantize_grad`, `scale_channels`,
-`accumulate`, `add_grad`, `sum_batch`), both have the same byte size, and no
-later step reads the operand's buffer. Ops that need working memory
+The op facts come from their traits (`dialects/traits.py`). In-place reuse: a result
+shares its operand's buffer when the op is `Elementwise` (`qtrain.add`, `clamp_grad`,
+`requant_grad`, `dequantize_grad`, `scale_channels`, `accumulate`, `add_grad`,
+`sum_batch`), the pair is one of its `InPlaceOperands`, both have the same byte size,
+and no later step reads the operand's buffer. Ops that `NeedsScratch`
 (`qtrain.conv2d_dw`: one channel of its intermediate tensor) get a `scratch`
-buffer for their own step, passed as their `scratch` operand; `flatten`/`reshape` results always share
-their operand's bytes (same data, new shape). Parameters are not buffers: frozen
+buffer for their own step, passed as their `scratch` operand; the results of
+`AliasesOperand` ops (`flatten`/`reshape`) always share their operand's bytes (same
+data, new shape); values that live past the `StartsBackward` op are `saved`. Parameters are not buffers: frozen
 ones stay in flash, trainable ones (only their trained channels) live in SRAM
 outside the arena, and `qtrain.sgd_update` writes them in place; see
-`trainable_sram_bytes`.
+`analysis.schedule.trainable_sram_bytes`.
 
-Channel-shifted in place (`shift-in-place=true`, the default): a depthwise conv, or
-the input gradient of one, whose input dies at it and whose output channels are no
+Channel-shifted in place (`shift-in-place=true`, the default): a `ChannelStreamed` op
+(a depthwise conv, or the input gradient of one) whose input dies at it and whose output channels are no
 larger than its input channels writes its output one channel below the input in the
 same buffer (which grows at the front by one output channel). The kernels finish
 output channel c before reading input channel c + 1, so channel c only overwrites
@@ -46,7 +48,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import IntegerType, ModuleOp, TensorType
@@ -55,21 +56,17 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tiny_training.dialects import mem, qtrain
-from tiny_training.analysis.symbols import find_function, params_by_name
-
-ALIAS_OPS = (qtrain.FlattenOp, qtrain.ReshapeOp)
-IN_PLACE_OPS = (
-    qtrain.AddOp, qtrain.ClampGradOp, qtrain.RequantGradOp, qtrain.DequantizeGradOp, qtrain.ScaleChannelsOp,
-    qtrain.AccumulateOp, qtrain.AddGradOp, qtrain.SumBatchOp,
-)  # fmt: skip
-BACKWARD_START_OPS = (qtrain.SoftmaxCrossEntropyGradOp,)
-SCRATCH_OPS = (qtrain.Conv2dDwOp,)  # ops with a `scratch` buffer operand and `scratch_bytes()`
-
-
-def is_step(op: Operation) -> bool:
-    """Compute ops are schedule steps; parameter reads, mem ops and the return are not."""
-    return not isinstance(op, (qtrain.GetParamOp, func.ReturnOp)) and op.dialect_name() != "mem"
+from tiny_training.analysis.schedule import is_step, trainable_sram_bytes  # noqa: F401 (re-exported for tools)
+from tiny_training.analysis.symbols import find_function
+from tiny_training.dialects import mem
+from tiny_training.dialects.traits import (
+    AliasesOperand,
+    Elementwise,
+    InPlaceOperands,
+    NeedsScratch,
+    StartsBackward,
+    channel_streamed,
+)
 
 
 @dataclass
@@ -97,24 +94,6 @@ def _round_up(value: int, alignment: int) -> int:
     return -(-value // alignment) * alignment
 
 
-def channel_streamed(op: Operation) -> tuple[SSAValue, SSAValue] | None:
-    """(input, output) of an op whose output channel c depends only on input channel c
-    and whose kernel writes channel c before it reads channel c + 1 (depthwise conv and
-    its input gradient, batch 1; see tt_kernels.h), or None."""
-    if isinstance(op, qtrain.Conv2dOp) and op.is_depthwise:
-        source, target = op.input, op.output
-    elif isinstance(op, qtrain.Conv2dGradInputOp):
-        source, target = op.grad_output, op.grad_input
-        channels = source.type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
-        if not (op.groups_value > 1 and op.groups_value == channels == target.type.get_shape()[1]):  # pyright: ignore[reportAttributeAccessIssue]
-            return None
-    else:
-        return None
-    if source.type.get_shape()[0] != 1 or target.type.get_shape()[0] != 1:  # pyright: ignore[reportAttributeAccessIssue]
-        return None
-    return source, target
-
-
 def _storage_bytes(value: SSAValue, where: str) -> int:
     size = mem.tensor_storage_bytes(value.type)
     if size is None:
@@ -130,7 +109,7 @@ def assign_buffers(function: func.FuncOp, *, shift_in_place: bool = True, alignm
     # The return reads its values after the last compute op: one step past it, so that
     # an op at the last step cannot overwrite a returned value in place.
     end_step = len(steps)
-    backward_from = next((i for i, op in enumerate(steps) if isinstance(op, BACKWARD_START_OPS)), len(steps))
+    backward_from = next((i for i, op in enumerate(steps) if op.has_trait(StartsBackward)), len(steps))
 
     def last_use(value: SSAValue) -> int:
         last = -1
@@ -185,16 +164,17 @@ def assign_buffers(function: func.FuncOp, *, shift_in_place: bool = True, alignm
     for step, op in enumerate(steps):
         reused: set[int] = set()
         streamed = channel_streamed(op) if shift_in_place else None
-        for result in op.results:
+        in_place = op.get_trait(InPlaceOperands) if op.has_trait(Elementwise) else None
+        for index, result in enumerate(op.results):
             where = f"result of {op.name}"
-            if isinstance(op, ALIAS_OPS) and op.operands[0] in buffer_of:
+            if op.has_trait(AliasesOperand) and op.operands[0] in buffer_of:
                 join(result, buffer_of[op.operands[0]], offset_of[op.operands[0]])
                 continue
-            if isinstance(op, IN_PLACE_OPS):
+            if in_place is not None:
                 candidate = next(
                     (
                         operand
-                        for operand in op.operands
+                        for operand in in_place.operands_for(op, index)
                         if operand in buffer_of
                         and buffer_of[operand] not in reused
                         and dies_here(operand, step)
@@ -215,35 +195,14 @@ def assign_buffers(function: func.FuncOp, *, shift_in_place: bool = True, alignm
             else:
                 role = mem.BufferRole.ACTIVATION
             new_buffer(result, step, role, where)
-        if isinstance(op, SCRATCH_OPS):
-            buffers.append(BufferPlan(op.scratch_bytes(), step, step, [], mem.BufferRole.SCRATCH))
+        if op.has_trait(NeedsScratch):
+            buffers.append(BufferPlan(op.scratch_bytes(), step, step, [], mem.BufferRole.SCRATCH))  # pyright: ignore[reportAttributeAccessIssue]
             scratch_of[op] = len(buffers) - 1
     for buffer in buffers:
         kept_for_backward = backward_from < end_step and buffer.last >= backward_from
         if buffer.role is mem.BufferRole.ACTIVATION and kept_for_backward:
             buffer.role = mem.BufferRole.SAVED
     return BufferAssignment(buffers, buffer_of, steps, scratch_of, offset_of)
-
-
-def trainable_sram_bytes(module: ModuleOp, function: func.FuncOp) -> int:
-    """Bytes of SRAM for trainable parameters: the trained part (leading channels of a
-    partially trained weight) of each parameter that `function` updates."""
-    params = params_by_name(module)
-    total = 0
-    seen: set[str] = set()
-    for op in function.body.block.ops:
-        if isinstance(op, qtrain.SgdUpdateOp):
-            shape = op.grad.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-        elif isinstance(op, qtrain.Conv2dWeightUpdateOp):
-            shape = op.grad_weight_shape(params[op.param.string_value()].value_type.get_shape())
-        else:
-            continue
-        name = op.param.string_value()
-        if name in seen:
-            continue
-        seen.add(name)
-        total += int(np.prod(shape)) * params[name].to_numpy().dtype.itemsize
-    return total
 
 
 @dataclass(frozen=True)

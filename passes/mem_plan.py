@@ -39,11 +39,11 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tiny_training.dialects import mem
-from tiny_training.passes.convert_qtrain_to_mem import is_step, trainable_sram_bytes
-from tiny_training.reports.memory_report import MemoryReport, render_png, render_svg, render_table
 from tiny_training.analysis.planning import ALGORITHMS, Buffer, check_plan, plan
+from tiny_training.analysis.schedule import is_step, trainable_sram_bytes
 from tiny_training.analysis.symbols import find_function
+from tiny_training.dialects import mem
+from tiny_training.reports.memory_report import MemoryReport, render_png, render_svg, render_table
 
 ARENA_NAME = "arena"
 

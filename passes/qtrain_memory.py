@@ -8,7 +8,9 @@ Output: both functions on buffers of one shared, planned `mem.arena @arena`.
 Runs, in order: `qtrain-reorder-updates`, `qtrain-fuse-updates`,
 `qtrain-fuse-conv-dw`, `convert-qtrain-to-mem` and `mem-plan` for `@train_step` (with the budget, report and picture), then the same lowering
 and planning for `@main` when it exists (same arena: inference and training never
-run at once).
+run at once); then `mem-place-params` (where each parameter lives, recorded on its
+`qtrain.param`) and `mem-check-overlaps` (every kernel may write where the plan put
+its results).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
 from tiny_training.passes.convert_qtrain_to_mem import ConvertQtrainToMemPass
+from tiny_training.passes.mem_check_overlaps import MemCheckOverlapsPass
+from tiny_training.passes.mem_place_params import MemPlaceParamsPass
 from tiny_training.passes.mem_plan import MemPlanPass
 from tiny_training.passes.qtrain_fuse_conv_dw import QtrainFuseConvDwPass
 from tiny_training.passes.qtrain_fuse_updates import QtrainFuseUpdatesPass
@@ -54,7 +58,7 @@ class QtrainMemoryPass(ModulePass):
                 ConvertQtrainToMemPass(function="main", alignment=self.alignment),
                 MemPlanPass(algorithm=self.algorithm, function="main", time_limit=self.time_limit),
             ]
-        return pipeline
+        return [*pipeline, MemPlaceParamsPass(), MemCheckOverlapsPass()]
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for memory_pass in self.passes(op):

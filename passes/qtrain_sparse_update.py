@@ -28,6 +28,7 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
+from tiny_training.dialects.traits import ProducesClampMask
 from tiny_training.analysis.schemes import SchemeError, resolve_scheme
 from tiny_training.analysis.symbols import find_function, params_by_name
 
@@ -54,14 +55,8 @@ def remove_dead_ops(function: func.FuncOp) -> None:
                 Rewriter.erase_op(op)
                 changed = True
     for op in list(function.body.block.ops):
-        if isinstance(op, (qtrain.Conv2dOp, qtrain.AddOp)) and op.mask is not None and not op.mask.uses:
-            if isinstance(op, qtrain.Conv2dOp):
-                plain = qtrain.Conv2dOp(
-                    op.input, op.weight, op.bias, op.output.type, stride=op.stride_hw, pad=op.pad_tlbr,
-                    groups=op.groups_value, w_scales=op.w_scales_values,
-                )  # fmt: skip
-            else:
-                plain = qtrain.AddOp(op.lhs, op.rhs, op.output.type)
+        if op.has_trait(ProducesClampMask) and op.mask is not None and not op.mask.uses:  # pyright: ignore
+            plain = op.without_mask()  # pyright: ignore[reportAttributeAccessIssue]
             Rewriter.insert_op(plain, InsertPoint.before(op))
             op.output.replace_all_uses_with(plain.output)
             Rewriter.erase_op(op)

@@ -43,6 +43,7 @@ from xdsl.dialects import func
 from xdsl.ir import BlockArgument, Operation, SSAValue
 
 from tiny_training.dialects import mem, qtrain
+from tiny_training.dialects.traits import AliasesOperand
 
 Span = tuple[int, int]  # [start, end) in arena bytes
 
@@ -112,7 +113,7 @@ def written_spans(op: Operation, function: func.FuncOp) -> list[Span]:
                 return []  # the producer writes this buffer directly
             source = _stored_span(first) if first is not None else None
         return [target] if source is not None and source[0] != target[0] else []  # a memmove
-    if isinstance(op, (qtrain.FlattenOp, qtrain.ReshapeOp)):
+    if op.has_trait(AliasesOperand):
         source = _loaded_span(op.input)
         first = _first_store(op.output)
         target = _stored_span(first) if first is not None else None
@@ -163,7 +164,7 @@ def _value_pieces(value: SSAValue, span: Span, contents) -> list[_Piece]:
     owner = value.owner
     if isinstance(owner, mem.LoadOp):
         return _pieces_of(contents, owner.buffer, span)
-    if isinstance(owner, (qtrain.FlattenOp, qtrain.ReshapeOp)):
+    if isinstance(owner, Operation) and owner.has_trait(AliasesOperand):
         source = _loaded_span(owner.input)
         if source is not None and source[0] == span[0]:
             return _value_pieces(owner.input, span, contents)

@@ -20,7 +20,7 @@ What the generated code holds:
   flash as an initialised `.data` array (whose image the startup code copies) and
   lets `tt_init()` restore the compiled values at any time;
 * split storage for a conv weight of which only the leading channels train (sparse
-  update): the trained part is the writable array (`[O][k][KH][KW]` of a regular
+  update; `placement = "split"`, recorded on the `qtrain.param` by `mem-place-params`): the trained part is the writable array (`[O][k][KH][KW]` of a regular
   [O, I, KH, KW] weight, `[k][1][KH][KW]` of a depthwise one, with its `_init` copy)
   and the frozen rest a `static const` array `..._frozen` in flash
   (`[O][I-k][KH][KW]`, `[C-k][1][KH][KW]`), so SRAM holds exactly the trained bytes
@@ -46,8 +46,8 @@ one kernel call whose output pointers are the buffers its results are stored to
 (`mem.load`/`mem.store` of computed values are no code), `flatten`/`reshape` no code when
 the result shares its operand's buffer (else a `memmove`), `qtrain.get_param` the
 parameter array, `qtrain.sgd_update` a `tt_sgd_update_*` call on the parameter array. A
-kernel output that overlaps one of its inputs is only accepted where the kernel may run
-in place (tt_kernels.h). Anything else (`qtrain.param_grad`, unplanned `mem.alloc`, an
+plan that `mem-check-overlaps` rejects (a kernel output on its inputs where the kernel
+cannot run in place, tt_kernels.h) is refused. Anything else (`qtrain.param_grad`, unplanned `mem.alloc`, an
 unknown op) is a `CodegenError` naming the op.
 """
 
@@ -66,9 +66,9 @@ from xdsl.dialects.builtin import Float32Type, ModuleOp, TensorType, i1, i8, i32
 from xdsl.ir import Attribute, BlockArgument, Operation, SSAValue
 from xdsl.utils.target import Target
 
+from tiny_training.analysis.overlaps import plan_problems
 from tiny_training.backends.armv7em.arena_check import arena_steps
 from tiny_training.dialects import mem, qtrain
-from tiny_training.passes.convert_qtrain_to_mem import channel_streamed
 
 HEADER_NAME = "model.h"
 TT_ARENA_GUARD = 64  # runtime/include/tt_debug_arena.h
@@ -206,9 +206,9 @@ class CParam:
     kind: str  # s8 / i32 / f32
     trainable: bool
     partial: bool = False  # a trained leading slice of a bigger tensor
-    # Split storage (see the module docstring): the axis the trained part is a
-    # leading slice of (1: input channels of a groups = 1 conv, 0: channels of a
-    # depthwise one) and its length k; None when the parameter is stored whole.
+    # Split storage (see the module docstring), as `mem-place-params` recorded it: the
+    # axis the trained part is a leading slice of (1: input channels of a groups = 1
+    # conv, 0: channels of a depthwise one) and its length k; None when stored whole.
     split_axis: int | None = None
     split: int = 0
 
@@ -436,64 +436,6 @@ class _FunctionPrinter:
             raise CodegenError(f"c target: {self.where(op)}: a result is not stored into any buffer")
         return self.arena_pointer(buffers[0], value)
 
-    # ---------------------------------------------------------------- checks
-
-    def check_overlaps(self, op: Operation, in_place: Sequence[tuple[int, int]] = ()) -> None:
-        """No output may overlap an input or another output, except the (input index,
-        result index) pairs a kernel may run in place on (same start address)."""
-        inputs = [(i, self.input_buffer(v, op)) for i, v in enumerate(op.operands)]
-        outputs = [(j, b) for j, r in enumerate(op.results) for b in self.result_buffers(r)[:1]]
-        for j, out in outputs:
-            for i, source in inputs:
-                if source is None or not _overlap(out, source):
-                    continue
-                if out.offset == source.offset and (i, j) in in_place:
-                    continue
-                if self.channel_shifted(op, i, j, source, out):
-                    continue
-                raise CodegenError(
-                    f"c target: {self.where(op)}: result {j} (arena bytes {out.offset}..{out.offset + out.size}) "
-                    f"overlaps operand {i} ({source.offset}..{source.offset + source.size}) and the kernel cannot "
-                    "run in place there"
-                )
-            for k, other in outputs:
-                if k > j and _overlap(out, other):
-                    raise CodegenError(f"c target: {self.where(op)}: results {j} and {k} overlap in the arena")
-
-    @staticmethod
-    def channel_shifted(op: Operation, i: int, j: int, source: _Buffer, out: _Buffer) -> bool:
-        """A depthwise conv (or its input gradient) may write its output one channel (or
-        more) below its input in the same bytes: the kernel finishes output channel c
-        before it reads input channel c + 1 (tt_kernels.h, "Channel order"), so channel c
-        only overwrites input channels already read (convert-qtrain-to-mem's shift-in-place)."""
-        streamed = channel_streamed(op)
-        if streamed is None or op.operands[i] is not streamed[0] or op.results[j] is not streamed[1]:
-            return False
-        channels = streamed[0].type.get_shape()[1]  # pyright: ignore[reportAttributeAccessIssue]
-        in_channel, out_channel = source.size // channels, out.size // channels
-        return out_channel <= in_channel and out.offset + out_channel <= source.offset
-
-    def check_stores_follow(self, op: Operation) -> None:
-        """The kernel writes the result buffers when it runs, so their stores must come
-        before any other compute op (and before any load of those buffers)."""
-        pending: set[Operation] = {store for r in op.results for store in self.stores_of(r)[:1]}
-        cursor = op.next_op
-        while pending and cursor is not None:
-            if cursor in pending:
-                pending.discard(cursor)
-            elif isinstance(cursor, mem.LoadOp) and any(
-                isinstance(s, mem.StoreOp) and s.buffer == cursor.buffer for s in pending
-            ):
-                break
-            elif not isinstance(cursor, (mem.StoreOp, mem.LoadOp, mem.ViewOp, qtrain.GetParamOp)):
-                break
-            cursor = cursor.next_op
-        if pending:
-            raise CodegenError(
-                f"c target: {self.where(op)}: a result is stored after another compute op; the C target needs "
-                "each result stored right after its op (as convert-qtrain-to-mem emits it)"
-            )
-
     # ---------------------------------------------------------------- emission
 
     def emit(self, text: str) -> None:
@@ -539,6 +481,8 @@ class _FunctionPrinter:
             raise CodegenError(
                 f"c target: @{self.function.sym_name.data} is not lowered to mem buffers (run qtrain-memory first)"
             )
+        if problems := plan_problems(self.function):  # mem-check-overlaps's checks, for hand-written plans
+            raise CodegenError(f"c target: {problems[0]}")
         self.emit("TT_ARENA_ENTER();")
         for op in ops:
             emitted = len(self.lines)
@@ -561,7 +505,6 @@ class _FunctionPrinter:
             case func.ReturnOp():
                 self.print_return(op)
             case qtrain.Conv2dOp():
-                self.check(op)
                 x_shape, w_shape = shape_of(op.input), shape_of(op.weight)
                 multipliers = self.constant_array(op, "requantization multipliers", op.requant_multipliers())
                 split = self.split_param(op.weight) is not None
@@ -575,7 +518,6 @@ class _FunctionPrinter:
                     *x_shape, w_shape[0], w_shape[2], w_shape[3], *op.stride_hw, *op.pad_tlbr, op.groups_value,
                 ])  # fmt: skip
             case qtrain.Conv2dDwOp():
-                self.check(op)
                 if op.scratch is None:
                     raise CodegenError(
                         f"c target: {self.where(op)} has no scratch buffer (lower it with convert-qtrain-to-mem)"
@@ -604,7 +546,6 @@ class _FunctionPrinter:
                     dw_shape[2], dw_shape[3], *depthwise.stride_hw, *depthwise.pad_tlbr,
                 ])  # fmt: skip
             case qtrain.AddOp():
-                self.check(op, in_place=[(0, 0), (1, 0)])
                 a_q, b_q, y_q = (qtrain.quant_params(v.type) for v in (op.lhs, op.rhs, op.output))
                 m_a, m_b = qtrain.add_multipliers(a_q, b_q, y_q)
                 self.call(self.describe(op), "tt_add_s8", [
@@ -614,11 +555,9 @@ class _FunctionPrinter:
                     self.result(op.mask, op, optional=True) if op.mask is not None else "NULL", count_of(op.output),
                 ])  # fmt: skip
             case qtrain.GlobalAvgPoolOp():
-                self.check(op, in_place=[(0, 0)])
                 self.call(self.describe(op), "tt_global_avgpool_s8",
                           [self.operand(op.input, op), self.result(op.output, op), *shape_of(op.input)])  # fmt: skip
             case qtrain.DequantizeOp():
-                self.check(op, in_place=[(0, 0)])
                 q = qtrain.quant_params(op.input.type)
                 self.call(self.describe(op), "tt_dequantize_s8", [
                     self.operand(op.input, op), q.zero_point_value, c_float_commented(q.scale_value),
@@ -627,76 +566,64 @@ class _FunctionPrinter:
             case qtrain.FlattenOp() | qtrain.ReshapeOp():
                 self.print_alias(op)
             case qtrain.LinearOp():
-                self.check(op)
                 n, k = shape_of(op.input)
                 self.call(self.describe(op), "tt_linear_f32", [
                     self.operand(op.input, op), self.operand(op.weight, op), self.operand(op.bias, op),
                     self.result(op.output, op), n, k, shape_of(op.weight)[0],
                 ])  # fmt: skip
             case qtrain.SliceChannelsOp():
-                self.check(op, in_place=[(0, 0)])
                 n, c, h, w = shape_of(op.input)
                 self.call(self.describe(op), "tt_slice_channels_s8", [
                     self.operand(op.input, op), self.result(op.output, op), n, c, shape_of(op.output)[1], h, w,
                 ])  # fmt: skip
             case qtrain.SoftmaxCrossEntropyOp():
-                self.check(op)
                 self.call(self.describe(op), "tt_softmax_cross_entropy_f32", [
                     self.operand(op.logits, op), self.operand(op.label, op), self.result(op.loss, op),
                     *shape_of(op.logits),
                 ])  # fmt: skip
             case qtrain.SoftmaxCrossEntropyGradOp():
-                self.check(op, in_place=[(0, 0)])
                 self.call(self.describe(op), "tt_softmax_cross_entropy_grad_f32", [
                     self.operand(op.logits, op), self.operand(op.label, op), self.result(op.grad, op),
                     *shape_of(op.logits),
                 ])  # fmt: skip
             case qtrain.LinearGradInputOp():
-                self.check(op)
                 n, m = shape_of(op.grad_output)
                 self.call(self.describe(op), "tt_linear_grad_input_f32", [
                     self.operand(op.grad_output, op), self.operand(op.weight, op), self.result(op.grad_input, op),
                     n, m, shape_of(op.weight)[1],
                 ])  # fmt: skip
             case qtrain.LinearGradWeightOp():
-                self.check(op)
                 n, m = shape_of(op.grad_output)
                 self.call(self.describe(op), "tt_linear_grad_weight_f32", [
                     self.operand(op.grad_output, op), self.operand(op.input, op), self.result(op.grad_weight, op),
                     n, m, shape_of(op.input)[1],
                 ])  # fmt: skip
             case qtrain.SumBatchOp():
-                self.check(op, in_place=[(0, 0)])
                 shape = shape_of(op.input)
                 self.call(self.describe(op), "tt_sum_batch_f32", [
                     self.operand(op.input, op), self.result(op.output, op), shape[0], math.prod(shape[1:]),
                 ])  # fmt: skip
             case qtrain.DequantizeGradOp():
-                self.check(op, in_place=[(0, 0)])
                 self.call(self.describe(op), "tt_dequantize_grad_f32", [
                     self.operand(op.grad_output, op), c_float_commented(op.scale.value.data),
                     self.result(op.grad_input, op), count_of(op.grad_output),
                 ])  # fmt: skip
             case qtrain.GlobalAvgPoolGradOp():
-                self.check(op, in_place=[(0, 0)])
                 self.call(self.describe(op), "tt_global_avgpool_grad_f32", [
                     self.operand(op.grad_output, op), self.result(op.grad_input, op), *shape_of(op.grad_input),
                 ])  # fmt: skip
             case qtrain.ClampGradOp():
-                self.check(op, in_place=[(0, 0)])
                 self.call(self.describe(op), "tt_clamp_grad_f32", [
                     self.operand(op.grad_output, op), self.operand(op.mask, op), self.result(op.grad_input, op),
                     count_of(op.grad_output),
                 ])  # fmt: skip
             case qtrain.AddGradOp():
-                self.check(op, in_place=[(0, 0), (0, 1)])
                 self.call(self.describe(op), "tt_add_grad_f32", [
                     self.operand(op.grad_output, op), c_float(op.lhs_factor.value.data),
                     c_float(op.rhs_factor.value.data), self.result(op.grad_lhs, op), self.result(op.grad_rhs, op),
                     count_of(op.grad_output),
                 ])  # fmt: skip
             case qtrain.RequantGradOp():
-                self.check(op, in_place=[(0, 0)])
                 n, c, h, w = shape_of(op.grad_output)
                 multipliers = np.array(list(op.multipliers.iter_values()), dtype=np.float32)
                 self.call(self.describe(op), "tt_requant_grad_f32", [
@@ -704,7 +631,6 @@ class _FunctionPrinter:
                     self.result(op.grad_input, op), n, c, h * w,
                 ])  # fmt: skip
             case qtrain.Conv2dGradInputOp():
-                self.check(op)
                 w_shape = shape_of(op.weight)
                 split = self.split_param(op.weight) is not None
                 weight = self.weight_parts(op.weight, op, op.groups_value, 0) if split else [self.operand(op.weight, op)]
@@ -714,7 +640,6 @@ class _FunctionPrinter:
                     *op.stride_hw, *op.pad_tlbr, op.groups_value,
                 ])  # fmt: skip
             case qtrain.Conv2dGradWeightOp():
-                self.check(op)
                 dw_shape = shape_of(op.grad_weight)
                 channels = dw_shape[1] if op.groups_value == 1 else dw_shape[0]
                 self.call(self.describe(op), "tt_conv2d_grad_weight_f32", [
@@ -724,19 +649,16 @@ class _FunctionPrinter:
                     *op.stride_hw, *op.pad_tlbr, op.groups_value, channels,
                 ])  # fmt: skip
             case qtrain.Conv2dGradBiasOp():
-                self.check(op)
                 n, c, h, w = shape_of(op.grad_output)
                 self.call(self.describe(op), "tt_conv2d_grad_bias_f32", [
                     self.operand(op.grad_output, op), self.result(op.grad_bias, op), n, c, h * w,
                 ])  # fmt: skip
             case qtrain.AccumulateOp():
-                self.check(op, in_place=[(0, 0), (1, 0)])
                 self.call(self.describe(op), "tt_accumulate_f32", [
                     self.operand(op.lhs, op), self.operand(op.rhs, op), self.result(op.output, op),
                     count_of(op.output),
                 ])  # fmt: skip
             case qtrain.ScaleChannelsOp():
-                self.check(op, in_place=[(0, 0)])
                 shape = shape_of(op.input)
                 factors = np.array(list(op.factors.iter_values()), dtype=np.float32)
                 self.call(self.describe(op), "tt_scale_channels_f32", [
@@ -746,7 +668,6 @@ class _FunctionPrinter:
             case qtrain.SgdUpdateOp():
                 self.print_sgd(op)
             case qtrain.Conv2dWeightUpdateOp():
-                self.check(op)
                 param = self.model.param(op.param.string_value())
                 p_shape = param.shape
                 if param.kind != "s8":
@@ -776,10 +697,6 @@ class _FunctionPrinter:
             case _:
                 raise CodegenError(f"c target: no C code for op '{op.name}' (in @{self.function.sym_name.data})")
 
-    def check(self, op: Operation, in_place: Sequence[tuple[int, int]] = ()) -> None:
-        self.check_stores_follow(op)
-        self.check_overlaps(op, in_place)
-
     def print_store(self, op: mem.StoreOp) -> None:
         value = op.value
         target = self.stored(op)
@@ -802,7 +719,6 @@ class _FunctionPrinter:
             self.emit(f"memmove(TT_U8({target.offset}), TT_U8({source.offset}), {target.size}); /* copy */")
 
     def print_alias(self, op: qtrain.FlattenOp | qtrain.ReshapeOp) -> None:
-        self.check_stores_follow(op)
         source = self.input_buffer(op.input, op)
         if source is None:
             raise CodegenError(f"c target: {self.where(op)}: operand is not in a buffer")
@@ -870,10 +786,6 @@ class _FunctionPrinter:
         return f"void {self.c_name}({', '.join(params) or 'void'})"
 
 
-def _overlap(a: _Buffer, b: _Buffer) -> bool:
-    return a.offset < b.offset + b.size and b.offset < a.offset + a.size
-
-
 class _ModelPrinter:
     def __init__(self, module: ModuleOp):
         self.module = module
@@ -905,42 +817,13 @@ class _ModelPrinter:
         self.plan_storage()
 
     def plan_storage(self) -> None:
-        """Marks the partially trained parameters and splits those that can be: an int8
-        conv weight whose trained part (the union of its updates' slices) is a leading
-        slice of its input channels, read only by groups = 1 convs, or of its channels,
-        read only by depthwise (grouped) convs. Any other partial parameter stays whole."""
-        trained: dict[str, tuple[int, ...]] = {}
-        readers: dict[str, set[str]] = {}  # parameter -> how convs read it: "regular", "grouped", "other"
-        for function in self.functions:
-            for op in function.body.block.ops:
-                name = getattr(op, "param", None)
-                if isinstance(op, (qtrain.SgdUpdateOp, qtrain.Conv2dWeightUpdateOp)) and name is not None:
-                    name = name.string_value()
-                    if name not in self.params:
-                        continue  # reported when the update is printed
-                    if isinstance(op, qtrain.SgdUpdateOp):
-                        shape = shape_of(op.grad)
-                    else:
-                        shape = op.grad_weight_shape(self.params[name].shape)
-                    previous = trained.get(name, shape)
-                    if len(previous) == len(shape):
-                        shape = tuple(max(a, b) for a, b in zip(previous, shape))
-                    trained[name] = tuple(shape)
-                    continue
-                for operand in op.operands:
-                    if isinstance(operand.owner, qtrain.GetParamOp):
-                        readers.setdefault(operand.owner.param.string_value(), set()).add(_read_as(op, operand))
-        for name, shape in trained.items():
-            param = self.params[name]
-            if shape == param.shape:
-                continue
-            param.partial = True
-            differing = [d for d, (g, p) in enumerate(zip(shape, param.shape)) if g != p]
-            if param.kind != "s8" or len(param.shape) != 4 or len(differing) != 1 or differing[0] > 1:
-                continue
-            axis = differing[0]
-            if readers.get(name, set()) <= {"regular" if axis == 1 else "grouped"}:
-                param.split_axis, param.split = axis, shape[axis]
+        """The storage `mem-place-params` recorded on each parameter (ParamOp.PLACEMENTS):
+        whole, or split into its trained leading channels (SRAM) and the rest (flash)."""
+        for param in self.params.values():
+            placement = param.op.placement_value
+            param.partial = placement in ("sram-partial", "split")
+            if param.op.split is not None:
+                param.split_axis, param.split = param.op.split
 
     @property
     def arena_name(self) -> str:
@@ -1363,19 +1246,6 @@ def _split_access(entries: list[str]) -> tuple[list[str], list[str], list[str]]:
         "    }",
     ]
     return table, get, put
-
-
-def _read_as(op: Operation, operand: SSAValue) -> str:
-    """How `op` reads a parameter: as the weight of a groups = 1 conv (`regular`), of a
-    grouped/depthwise conv (`grouped`), or otherwise (`other`)."""
-    if isinstance(op, (qtrain.Conv2dOp, qtrain.Conv2dGradInputOp)) and operand is op.weight:
-        return "regular" if op.groups_value == 1 else "grouped"
-    if isinstance(op, qtrain.Conv2dDwOp):
-        if operand is op.weight:
-            return "regular"
-        if operand is op.dw_weight:
-            return "grouped"
-    return "other"
 
 
 def _unique(name: str, used: set[str]) -> str:
