@@ -18,10 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
-from xdsl.rewriter import Rewriter
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern
 
 from tiny_training.dialects import qtrain
 
@@ -41,16 +40,21 @@ def fusable(first: qtrain.Conv2dOp) -> qtrain.Conv2dOp | None:
     return user
 
 
+class FuseConvDw(RewritePattern):
+    """A regular conv and the depthwise conv that alone reads it -> one `qtrain.conv2d_dw`."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, first: qtrain.Conv2dOp, rewriter: PatternRewriter) -> None:
+        depthwise = fusable(first)
+        if depthwise is None:
+            return
+        rewriter.replace(depthwise, qtrain.Conv2dDwOp(first, depthwise))
+        rewriter.erase(first)
+
+
 @dataclass(frozen=True)
 class QtrainFuseConvDwPass(ModulePass):
     name = "qtrain-fuse-conv-dw"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for function in [f for f in op.ops if isinstance(f, func.FuncOp)]:
-            for first in [o for o in function.body.block.ops if isinstance(o, qtrain.Conv2dOp)]:
-                depthwise = fusable(first)
-                if depthwise is None:
-                    continue
-                fused = qtrain.Conv2dDwOp(first, depthwise)
-                Rewriter.replace_op(depthwise, fused)
-                Rewriter.erase_op(first)
+        PatternRewriteWalker(FuseConvDw(), apply_recursively=False).rewrite_module(op)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern
 
 from tiny_training.dialects import qtrain
 from tiny_training.analysis.symbols import find_function
@@ -28,6 +28,32 @@ from tiny_training.analysis.symbols import find_function
 
 def _single_use(op) -> bool:
     return all(len(list(result.uses)) == 1 for result in op.results)
+
+
+class FuseWeightUpdate(RewritePattern):
+    """`conv2d_grad_weight` [-> `scale_channels`] -> `sgd_update` -> one `conv2d_weight_update`."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, update: qtrain.SgdUpdateOp, rewriter: PatternRewriter) -> None:
+        producer = update.grad.owner
+        scale = None
+        if isinstance(producer, qtrain.ScaleChannelsOp) and _single_use(producer):
+            scale = producer
+            producer = producer.input.owner
+        if not isinstance(producer, qtrain.Conv2dGradWeightOp) or not _single_use(producer):
+            return
+        shape = producer.grad_weight.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+        channels = shape[0] if producer.is_depthwise else shape[1]
+        fused = qtrain.Conv2dWeightUpdateOp(
+            update.param, producer.input, producer.grad_output,
+            stride=producer.stride_hw, pad=producer.pad_tlbr, groups=producer.groups_value,
+            channels=channels, lr=update.lr.value.data,
+            factors=None if scale is None else [float(f) for f in scale.factors.iter_values()],
+        )  # fmt: skip
+        rewriter.replace(update, fused)
+        if scale is not None:
+            rewriter.erase(scale)
+        rewriter.erase(producer)
 
 
 @dataclass(frozen=True)
@@ -38,24 +64,4 @@ class QtrainFuseUpdatesPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         function = find_function(op, self.function, self.name)
-        for update in [o for o in function.body.block.ops if isinstance(o, qtrain.SgdUpdateOp)]:
-            producer = update.grad.owner
-            scale = None
-            if isinstance(producer, qtrain.ScaleChannelsOp) and _single_use(producer):
-                scale = producer
-                producer = producer.input.owner
-            if not isinstance(producer, qtrain.Conv2dGradWeightOp) or not _single_use(producer):
-                continue
-            shape = producer.grad_weight.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-            channels = shape[0] if producer.is_depthwise else shape[1]
-            fused = qtrain.Conv2dWeightUpdateOp(
-                update.param, producer.input, producer.grad_output,
-                stride=producer.stride_hw, pad=producer.pad_tlbr, groups=producer.groups_value,
-                channels=channels, lr=update.lr.value.data,
-                factors=None if scale is None else [float(f) for f in scale.factors.iter_values()],
-            )  # fmt: skip
-            Rewriter.insert_op(fused, InsertPoint.before(update))
-            Rewriter.erase_op(update)
-            if scale is not None:
-                Rewriter.erase_op(scale)
-            Rewriter.erase_op(producer)
+        PatternRewriteWalker(FuseWeightUpdate(), apply_recursively=False).rewrite_region(function.body)

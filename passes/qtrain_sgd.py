@@ -17,11 +17,31 @@ from dataclasses import dataclass, field
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
-from xdsl.rewriter import InsertPoint, Rewriter
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern, op_type_rewrite_pattern
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
 from tiny_training.analysis.symbols import find_function, params_by_name
+
+
+@dataclass
+class SgdFromSink(RewritePattern):
+    """`qtrain.param_grad @p, %g` -> `qtrain.sgd_update @p, %g` with the weight or bias rate."""
+
+    pass_name: str
+    params: dict[str, qtrain.ParamOp]
+    lr: float
+    lr_bias: float
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, sink: qtrain.ParamGradOp, rewriter: PatternRewriter) -> None:
+        name = sink.param.string_value()
+        param = self.params[name]
+        if param.trainable is None:
+            raise PassFailedException(f"{self.pass_name}: @{name} has a gradient but is not marked trainable")
+        is_bias = param.value_type.get_num_dims() == 1
+        update = qtrain.SgdUpdateOp(name, sink.grad, self.lr_bias if is_bias else self.lr)
+        rewriter.replace(sink, update)
 
 
 @dataclass(frozen=True)
@@ -36,13 +56,5 @@ class QtrainSgdPass(ModulePass):
         if self.lr < 0 or self.lr_bias < 0:
             raise PassFailedException(f"{self.name}: learning rates must be >= 0")
         function = find_function(op, self.function, self.name)
-        params = params_by_name(op)
-        for sink in [o for o in function.body.block.ops if isinstance(o, qtrain.ParamGradOp)]:
-            name = sink.param.string_value()
-            param = params[name]
-            if param.trainable is None:
-                raise PassFailedException(f"{self.name}: @{name} has a gradient but is not marked trainable")
-            is_bias = param.value_type.get_num_dims() == 1
-            update = qtrain.SgdUpdateOp(name, sink.grad, self.lr_bias if is_bias else self.lr)
-            Rewriter.insert_op(update, InsertPoint.before(sink))
-            Rewriter.erase_op(sink)
+        pattern = SgdFromSink(self.name, params_by_name(op), self.lr, self.lr_bias)
+        PatternRewriteWalker(pattern, apply_recursively=False).rewrite_region(function.body)

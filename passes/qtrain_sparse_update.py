@@ -23,8 +23,9 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, UnitAttr
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 from xdsl.rewriter import InsertPoint, Rewriter
-from xdsl.traits import Pure
+from xdsl.transforms.dead_code_elimination import region_dce
 from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.dialects import qtrain
@@ -45,21 +46,23 @@ def is_head(conv: qtrain.Conv2dOp) -> bool:
 HEAD_WEIGHT = "head.weight"
 
 
+class DropUnreadMask(RewritePattern):
+    """An op that `ProducesClampMask` nobody reads becomes the same op without the mask."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not op.has_trait(ProducesClampMask) or op.mask is None or op.mask.uses:  # pyright: ignore
+            return
+        plain = op.without_mask()  # pyright: ignore[reportAttributeAccessIssue]
+        rewriter.insert(plain, InsertPoint.before(op))
+        rewriter.replace_all_uses_with(op.results[0], plain.results[0])
+        rewriter.erase(op)
+
+
 def remove_dead_ops(function: func.FuncOp) -> None:
-    """Erases side-effect-free ops without uses until none is left; drops unread masks."""
-    changed = True
-    while changed:
-        changed = False
-        for op in reversed(list(function.body.block.ops)):
-            if op.has_trait(Pure) and all(not result.uses for result in op.results):
-                Rewriter.erase_op(op)
-                changed = True
-    for op in list(function.body.block.ops):
-        if op.has_trait(ProducesClampMask) and op.mask is not None and not op.mask.uses:  # pyright: ignore
-            plain = op.without_mask()  # pyright: ignore[reportAttributeAccessIssue]
-            Rewriter.insert_op(plain, InsertPoint.before(op))
-            op.output.replace_all_uses_with(plain.output)
-            Rewriter.erase_op(op)
+    """Erases side-effect-free ops whose results nobody reads (xDSL's dead code
+    elimination), then drops the clamp masks nobody reads."""
+    region_dce(function.body)
+    PatternRewriteWalker(DropUnreadMask(), apply_recursively=False).rewrite_region(function.body)
 
 
 @dataclass(frozen=True)

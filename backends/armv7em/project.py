@@ -44,7 +44,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType
 
 from tiny_training.backends.armv7em.c_printer import CModel, c_array_values, generate_c
-from tiny_training.backends.armv7em.qemu import TOOLCHAIN_FILES, TOOLCHAIN_PROGRAMS, cmake_definitions
+from tiny_training.backends.armv7em.qemu import TOOLCHAIN_FILES, TOOLCHAIN_PROGRAMS, cmake_definitions, configured_board
 from tiny_training.backends.targets import Board, Target, resolve
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -409,10 +409,9 @@ def build_project(
 
 def _check_same_board(build_dir: Path, board: Board) -> None:
     """CMake keeps a build directory's board (its cache variables): say so instead of mixing."""
-    cache = build_dir / "CMakeCache.txt"
-    match = re.search(r"^TT_BOARD:\w+=(.*)$", cache.read_text(), re.MULTILINE) if cache.is_file() else None
-    if match is not None and match.group(1) != board.name:
-        raise BuildError(f"{build_dir} was built for board {match.group(1)}, not {board.name}: use another build_dir")
+    configured = configured_board(build_dir)
+    if configured not in (None, board.name):
+        raise BuildError(f"{build_dir} was built for board {configured}, not {board.name}: use another build_dir")
 
 
 def section_sizes(path: Path, target: Target | str) -> str | None:

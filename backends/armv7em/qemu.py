@@ -397,16 +397,19 @@ def _check_same_toolchain(build_dir: Path, toolchain_file: Path) -> None:
         )
 
 
+def configured_board(build_dir: Path) -> str | None:
+    """The board a build directory was configured for (None: not configured yet)."""
+    cache = build_dir / "CMakeCache.txt"
+    match = re.search(r"^TT_BOARD:\w+=(.*)$", cache.read_text(), re.MULTILINE) if cache.is_file() else None
+    return None if match is None else match.group(1)
+
+
 def _check_same_board(build_dir: Path, board: Board) -> None:
     """One board per build directory: its linker script and flags are configured in."""
-    cache = build_dir / "CMakeCache.txt"
-    if not cache.is_file():
-        return
-    match = re.search(r"^TT_BOARD:\w+=(.*)$", cache.read_text(), re.MULTILINE)
-    if match is not None and match.group(1) != board.name:
+    configured = configured_board(build_dir)
+    if configured not in (None, board.name):
         raise CrossBuildError(
-            f"{build_dir} was configured for board {match.group(1)}; use a separate build directory per board",
-            match.group(1),
+            f"{build_dir} was configured for board {configured}; use a separate build directory per board", configured
         )
 
 
