@@ -17,19 +17,17 @@ two builds.
 
 from __future__ import annotations
 
-import ctypes
 
 import numpy as np
 import pytest
+from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
 
-V, I = ctypes.c_void_p, ctypes.c_int32
-CONV_ARGS = [V, I, V, V, V, I, V, V, *([I] * 14)]
 
 
 @pytest.fixture(scope="module")
-def libs(tmp_path_factory) -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    return fast_and_naive(tmp_path_factory, "forward-speed", {"tt_conv2d_s8": (None, CONV_ARGS)})
+def libs(tmp_path_factory) -> tuple[Runtime, Runtime]:
+    return fast_and_naive(tmp_path_factory, "forward-speed")
 
 
 def p(array):
