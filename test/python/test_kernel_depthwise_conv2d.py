@@ -1,7 +1,7 @@
 """The forward fast paths of `tt_conv2d_s8` equal the naive build (`-DTT_NAIVE_KERNELS`) bit for bit.
 
 Both builds are compiled with the host gcc into temporary shared libraries (as
-test_runtime_speed_paths.py does) and called on the same inputs, with shapes that reach:
+test_kernel_split_and_scatter_paths.py does) and called on the same inputs, with shapes that reach:
 
 * the depthwise path on a zero-padded per-channel scratch (3x3, 5x5, 7x7, strides 1 and
   2, asymmetric and zero padding, odd output widths for the two-output loop's tail,

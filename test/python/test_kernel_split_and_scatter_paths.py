@@ -1,7 +1,7 @@
 """The runtime's newer fast paths equal the naive build (`-DTT_NAIVE_KERNELS`) bit for bit.
 
 Both builds are compiled with the host gcc into temporary shared libraries (as
-test_runtime_naive.py does) and called on the same inputs, with shapes that reach:
+test_kernel_naive_build.py does) and called on the same inputs, with shapes that reach:
 
 * `tt_conv2d_grad_input_split_f32` by parts (regular convs split on input channels,
   grouped / depthwise ones on a group boundary), f32 bit patterns compared;
