@@ -12,11 +12,11 @@
 #include "../internal/tt_conv2d_internal.h"
 #include "../internal/tt_support.h"
 
-/* acc[i] = sum over c of x[c * pixels + i] * w[c], i < 4, for w <= &w[c] < w_end.
- * Kept out of line: the loop then gets the registers to itself. */
-static TT_NOINLINE void dot4(int32_t *acc, const int8_t *x, int32_t pixels, const int8_t *w, const int8_t *w_end)
+/* Kept out of line: the loop then gets the registers to itself. */
+TT_NOINLINE void tt_dot4_s8(int32_t *acc, const int8_t *x, int32_t pixels, const int8_t *w, int32_t count)
 {
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    const int8_t *w_end = w + count;
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     for (; w != w_end; ++w) {
         const int32_t u = *w;
 #if TT_HAS_DSP
@@ -48,7 +48,6 @@ void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t 
     for (int32_t n = 0; n < s->batch; ++n) {
         for (int32_t o = 0; o < s->out_channels; ++o) {
             const int8_t *w = weight + o * group_in;
-            const int8_t *w_end = w + group_in;
             const int8_t *x = input + (n * s->in_channels + (o / s->group_out) * group_in) * pixels;
             int8_t *y = output + (n * s->out_channels + o) * pixels;
             int32_t weight_sum = 0;
@@ -60,8 +59,8 @@ void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t 
             const float m = multipliers[o];
             int32_t p = 0;
             for (; p + 4 <= pixels; p += 4) {
-                int32_t acc[4];
-                dot4(acc, x + p, pixels, w, w_end);
+                int32_t acc[4] = {0, 0, 0, 0};
+                tt_dot4_s8(acc, x + p, pixels, w, group_in);
                 for (int32_t i = 0; i < 4; ++i) {
                     tt_conv_output(&y[p + i], mask, tt_sat_add_i32(acc[i] - zero_term, b), m, s->output_zero);
                 }

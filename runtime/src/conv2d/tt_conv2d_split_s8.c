@@ -15,36 +15,6 @@
 #include "../internal/tt_support.h"
 
 #if TT_FAST_PATHS
-/* acc[i] += sum over c < count of x[c * pixels + i] * w[c], i < 4 (as the dot
- * product of conv2d/tt_conv2d_1x1_s8.c: one word load of the four pixels per
- * channel, widened with SXTB16 and multiplied with SMLABB / SMLATB). */
-static TT_NOINLINE void split_dot4(int32_t *acc, const int8_t *x, int32_t pixels, const int8_t *w, int32_t count)
-{
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    const int8_t *w_end = w + count;
-    for (; w != w_end; ++w) {
-        const int32_t u = *w;
-#if TT_HAS_DSP
-        const uint32_t word = tt_read_u32(x);
-        const uint32_t even = tt_sxtb16(word, 0), odd = tt_sxtb16(word, 1);
-        a0 = tt_smlabb(even, (uint32_t)u, a0);
-        a2 = tt_smlatb(even, (uint32_t)u, a2);
-        a1 = tt_smlabb(odd, (uint32_t)u, a1);
-        a3 = tt_smlatb(odd, (uint32_t)u, a3);
-#else
-        a0 += x[0] * u;
-        a1 += x[1] * u;
-        a2 += x[2] * u;
-        a3 += x[3] * u;
-#endif
-        x += pixels;
-    }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-}
-
 /* Regular (groups == 1) 1x1 conv, stride 1, no padding, split weight: output
  * channel o sums the trained input channels [0, split) with trained[o, :] and
  * the frozen ones with frozen[o, :]. No padding, so the zero point comes out of
@@ -77,10 +47,10 @@ static void split_pointwise(const int8_t *input, int32_t input_zero, const int8_
             for (; p + 4 <= pixels; p += 4) {
                 int32_t acc[4] = {0, 0, 0, 0};
                 if (split > 0) {
-                    split_dot4(acc, x + p, pixels, w_t, split);
+                    tt_dot4_s8(acc, x + p, pixels, w_t, split);
                 }
                 if (rest > 0) {
-                    split_dot4(acc, x_rest + p, pixels, w_f, rest);
+                    tt_dot4_s8(acc, x_rest + p, pixels, w_f, rest);
                 }
                 for (int32_t i = 0; i < 4; ++i) {
                     tt_conv_output(y++, bits, tt_sat_add_i32(acc[i] - zero_term, b), m, output_zero);

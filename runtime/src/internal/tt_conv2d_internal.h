@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "tt_mask_writer.h"
+#include "tt_support.h"
 #include "tt_types.h"
 
 /* Everything a conv kernel needs, unpacked from the parameter structs once. */
@@ -97,11 +98,68 @@ static inline tt_conv_part tt_conv_part_of(const tt_conv_shape *s, int32_t in_ch
     return part;
 }
 
+/* The weight gradient of a conv, as tt_conv2d_grad_weight_f32 and the fused
+ * weight update take it: grad_dims is the gradient's shape, [out_channels,
+ * channels, KH, KW] for a regular conv, [channels, 1, KH, KW] for a depthwise
+ * one (whose dy has `groups` channels). */
+typedef struct {
+    tt_conv_shape s;
+    int depthwise;
+    int32_t filters;    /* gradient rows: out_channels, or the trained channels (depthwise) */
+    int32_t per_filter; /* channels per row: the trained channels, or 1 (depthwise) */
+} tt_weight_grad_shape;
+
+static inline tt_weight_grad_shape tt_weight_grad_shape_of(const tt_conv_params *conv, const tt_dims *input,
+                                                           const tt_dims *grad_dims)
+{
+    tt_weight_grad_shape g;
+    g.depthwise = conv->groups != 1;
+    const tt_dims filter = {g.depthwise ? conv->groups : grad_dims->n, grad_dims->h, grad_dims->w, 1};
+    g.s = tt_conv_shape_of(conv, input, &filter);
+    g.filters = grad_dims->n;
+    g.per_filter = g.depthwise ? 1 : grad_dims->c;
+    return g;
+}
+
+/* One element of the weight gradient, dW[o, c, kh, kw]: the f32 sum over
+ * (n, oy, ox) increasing of dy[n, o, oy, ox] * (x[n, c, iy, ix] - input_zero)
+ * over the outputs whose tap (kh, kw) lands inside the input (padding is a real
+ * zero). The order of tt_conv2d_grad_weight_f32, which the fused weight update
+ * repeats bit for bit. */
+static inline float tt_conv_weight_grad_tap(const tt_conv_shape *s, const int8_t *input, const float *grad_output,
+                                            int32_t o, int32_t c, int32_t kh, int32_t kw)
+{
+    /* Output rows and columns whose tap lands inside: 0 <= oy * stride_h - pad_top + kh < in_h. */
+    const int32_t oy_first = tt_ceil_div_or_zero(s->pad_top - kh, s->stride_h);
+    const int32_t oy_end = tt_min_i32(s->out_h, tt_ceil_div_or_zero(s->in_h + s->pad_top - kh, s->stride_h));
+    const int32_t ox_first = tt_ceil_div_or_zero(s->pad_left - kw, s->stride_w);
+    const int32_t ox_end = tt_min_i32(s->out_w, tt_ceil_div_or_zero(s->in_w + s->pad_left - kw, s->stride_w));
+    const int32_t out_plane = s->out_h * s->out_w;
+    const int32_t in_plane = s->in_h * s->in_w;
+    float acc = 0.0f;
+    for (int32_t n = 0; n < s->batch; ++n) {
+        const float *dy = grad_output + (n * s->out_channels + o) * out_plane;
+        const int8_t *x = input + (n * s->in_channels + c) * in_plane;
+        for (int32_t oy = oy_first; oy < oy_end; ++oy) {
+            const int32_t row = (oy * s->stride_h - s->pad_top + kh) * s->in_w - s->pad_left + kw;
+            for (int32_t ox = ox_first; ox < ox_end; ++ox) {
+                const float centered = (float)((int32_t)x[row + ox * s->stride_w] - s->input_zero);
+                acc += dy[oy * s->out_w + ox] * centered;
+            }
+        }
+    }
+    return acc;
+}
+
 /* --------------------------------------------------------------- 1x1 kernels */
 
 /* Packed weight words and kept partial sums of tt_conv2d_1x1_pairs_s8 (stack). */
 #define TT_PAIRS_PACK 256 /* 4 output channels x 64 input channel pairs */
 #define TT_PAIRS_ACC 64   /* pixels whose 4 partial sums a chunked reduction keeps */
+
+/* acc[i] += sum over c < count of x[c * pixels + i] * w[c], i < 4: the 4-pixel
+ * dot product of the 1x1 kernels (conv2d/tt_conv2d_1x1_s8.c). */
+void tt_dot4_s8(int32_t *acc, const int8_t *x, int32_t pixels, const int8_t *w, int32_t count);
 
 /* Any 1x1 stride-1 unpadded conv (conv2d/tt_conv2d_1x1_s8.c). */
 void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight, const int32_t *bias,

@@ -85,58 +85,34 @@ int32_t tt_conv2d_weight_update_s8(const tt_conv_params *conv, const tt_dims *in
 {
     /* grad_dims is the (never stored) gradient's shape, as tt_conv2d_grad_weight_f32's;
      * weight_dims the updated array's, whose filters are weight_dims->c channels apart. */
-    const int depthwise = conv->groups != 1;
-    const tt_dims filter = {depthwise ? conv->groups : grad_dims->n, grad_dims->h, grad_dims->w, 1};
-    const tt_conv_shape s = tt_conv_shape_of(conv, input_dims, &filter);
-    const int32_t channels = depthwise ? grad_dims->n : grad_dims->c;
+    const tt_weight_grad_shape g = tt_weight_grad_shape_of(conv, input_dims, grad_dims);
+    const tt_conv_shape s = g.s;
     const int32_t weight_channels = weight_dims->c;
-
-    const int32_t out_plane = s.out_h * s.out_w;
-    const int32_t in_plane = s.in_h * s.in_w;
-    /* Regular: [out_channels, channels] of [out_channels, weight_channels];
-     * depthwise: [channels, 1] of [out_channels, 1]. */
-    const int32_t filters = depthwise ? channels : s.out_channels;
-    const int32_t per_filter = depthwise ? 1 : channels;
     int32_t saturated = 0;
 
 #if TT_FAST_PATHS
-    if (!depthwise && tt_conv_is_pointwise(&s)) {
+    if (!g.depthwise && tt_conv_is_pointwise(&s)) {
         return weight_update_pointwise(weight, input, s.input_zero, grad_output, factors, lr, s.batch, s.in_channels,
-                                       in_plane, s.out_channels, weight_channels, channels);
+                                       s.in_h * s.in_w, s.out_channels, weight_channels, g.per_filter);
     }
 #endif
 
     /* The loops of tt_conv2d_grad_weight_f32, element for element; each sum
      * goes straight into the SGD step instead of a gradient buffer. */
-    for (int32_t o = 0; o < filters; ++o) {
+    for (int32_t o = 0; o < g.filters; ++o) {
         const float factor = factors != NULL ? factors[o] : 1.0f;
-        for (int32_t ci = 0; ci < per_filter; ++ci) {
+        for (int32_t ci = 0; ci < g.per_filter; ++ci) {
             /* Depthwise filter o reads input channel o and output channel o. */
-            const int32_t c = depthwise ? o : ci;
+            const int32_t c = g.depthwise ? o : ci;
             int8_t *w = weight + (o * weight_channels + ci) * s.taps;
             for (int32_t kh = 0; kh < s.kernel_h; ++kh) {
-                const int32_t oy_first = tt_ceil_div_or_zero(s.pad_top - kh, s.stride_h);
-                const int32_t oy_end = tt_min_i32(s.out_h, tt_ceil_div_or_zero(s.in_h + s.pad_top - kh, s.stride_h));
                 for (int32_t kw = 0; kw < s.kernel_w; ++kw) {
-                    const int32_t ox_first = tt_ceil_div_or_zero(s.pad_left - kw, s.stride_w);
-                    const int32_t ox_end = tt_min_i32(s.out_w, tt_ceil_div_or_zero(s.in_w + s.pad_left - kw, s.stride_w));
-                    float acc = 0.0f;
-                    for (int32_t n = 0; n < s.batch; ++n) {
-                        const float *dy = grad_output + (n * s.out_channels + o) * out_plane;
-                        const int8_t *x = input + (n * s.in_channels + c) * in_plane;
-                        for (int32_t oy = oy_first; oy < oy_end; ++oy) {
-                            const int32_t row = (oy * s.stride_h - s.pad_top + kh) * s.in_w - s.pad_left + kw;
-                            for (int32_t ox = ox_first; ox < ox_end; ++ox) {
-                                const float centered = (float)((int32_t)x[row + ox * s.stride_w] - s.input_zero);
-                                acc += dy[oy * s.out_w + ox] * centered;
-                            }
-                        }
-                    }
+                    const float acc = tt_conv_weight_grad_tap(&s, input, grad_output, o, c, kh, kw);
                     /* Without factors the product is skipped, as the unfused
                      * path without tt_scale_channels_f32 (acc * 1.0f == acc
                      * anyway, NaN payloads aside). */
-                    const float g = factors != NULL ? acc * factor : acc;
-                    saturated += tt_sgd_step_s8(&w[kh * s.kernel_w + kw], g, lr);
+                    const float grad = factors != NULL ? acc * factor : acc;
+                    saturated += tt_sgd_step_s8(&w[kh * s.kernel_w + kw], grad, lr);
                 }
             }
         }
