@@ -50,8 +50,19 @@ def _out_size(size: int, kernel: int, stride: int, pad: int) -> int:
     return (size + 2 * pad - kernel) // stride + 1
 
 
-def _geometry(batch, cin, h, w, cout, k, s, p, groups) -> str:
-    return f"{batch}, {cin}, {h}, {w}, {cout}, {k}, {k}, {s}, {s}, {p}, {p}, {p}, {p}, {groups}"
+def _conv(input_zero, output_zero, s, p, groups) -> str:
+    """A tt_conv_params literal (tt_types.h): zero points, stride (s, s), padding p on every side."""
+    return f"{{{input_zero}, {output_zero}, {{{s}, {s}}}, {{{p}, {p}, {p}, {p}}}, {groups}}}"
+
+
+def _dims(n, c, h, w) -> str:
+    """A tt_dims literal of an NCHW activation or an [O, I/groups, KH, KW] filter."""
+    return f"{{{n}, {h}, {w}, {c}}}"
+
+
+def _structs(**literals: tuple[str, str]) -> list[str]:
+    """File-scope `static const` parameter structs (as the generated model has them)."""
+    return [f"static const {ctype} {name} = {value};" for name, (ctype, value) in literals.items()]
 
 
 def conv_forward(tag, cin, h, w, cout, k, s, p, groups, mask=True) -> Case:
@@ -65,12 +76,11 @@ def conv_forward(tag, cin, h, w, cout, k, s, p, groups, mask=True) -> Case:
         Buffer("y", "int8_t", cout * oh * ow, "zero"),
         Buffer("mask", "uint8_t", (cout * oh * ow + 7) // 8, "zero"),
     ]
-    call = (
-        f"tt_conv2d_s8(x, -5, wt, bias, mult, 3, y, {'mask' if mask else 'NULL'}, "
-        f"{_geometry(1, cin, h, w, cout, k, s, p, groups)});"
-    )
+    structs = _structs(conv=("tt_conv_params", _conv(-5, 3, s, p, groups)), quant=("tt_per_channel_quant", "{mult}"),
+                       x_dims=("tt_dims", _dims(1, cin, h, w)), w_dims=("tt_dims", _dims(cout, per_filter, k, k)))
+    call = f"tt_conv2d_s8(&conv, &quant, &x_dims, x, &w_dims, wt, bias, y, {'mask' if mask else 'NULL'});"
     return Case(f"conv2d_s8 {tag} {cin}x{h}x{w}->{cout} k{k}s{s}p{p}g{groups}", buffers, call,
-                cout * oh * ow * per_filter * k * k)
+                cout * oh * ow * per_filter * k * k, extra=structs)
 
 
 def conv_dw_fused(tag, cin, h, w, mid, k, s, p, dk, ds, dp) -> Case:
@@ -87,12 +97,15 @@ def conv_dw_fused(tag, cin, h, w, mid, k, s, p, dk, ds, dp) -> Case:
         Buffer("y", "int8_t", mid * oh * ow, "zero"),
         Buffer("scratch", "int8_t", mh * mw, "zero"),
     ]
-    call = (
-        f"tt_conv2d_dw_s8(x, -5, wt, bias, mult, -128, dwt, dbias, dmult, 4, y, scratch, 1, {cin}, {h}, {w}, "
-        f"{mid}, {k}, {k}, {s}, {s}, {p}, {p}, {p}, {p}, {dk}, {dk}, {ds}, {ds}, {dp}, {dp}, {dp}, {dp});"
-    )
+    structs = _structs(conv=("tt_conv_params", _conv(-5, -128, s, p, 1)), quant=("tt_per_channel_quant", "{mult}"),
+                       dw_conv=("tt_conv_params", _conv(-128, 4, ds, dp, mid)),
+                       dw_quant=("tt_per_channel_quant", "{dmult}"), x_dims=("tt_dims", _dims(1, cin, h, w)),
+                       w_dims=("tt_dims", _dims(mid, cin, k, k)), dw_dims=("tt_dims", _dims(mid, 1, dk, dk)))
+    call = ("tt_conv2d_dw_s8(&conv, &quant, &dw_conv, &dw_quant, &x_dims, x, &w_dims, wt, bias, &dw_dims, dwt, "
+            "dbias, y, scratch);")
     macs = mid * mh * mw * cin * k * k + mid * oh * ow * dk * dk
-    return Case(f"conv2d_dw_s8 {tag} {cin}x{h}x{w}->{mid} k{k}s{s} dw k{dk}s{ds}", buffers, call, macs)
+    return Case(f"conv2d_dw_s8 {tag} {cin}x{h}x{w}->{mid} k{k}s{s} dw k{dk}s{ds}", buffers, call, macs,
+                extra=structs)
 
 
 def conv_grad_input(tag, cin, h, w, cout, k, s, p, groups) -> Case:
@@ -103,9 +116,11 @@ def conv_grad_input(tag, cin, h, w, cout, k, s, p, groups) -> Case:
         Buffer("wt", "int8_t", cout * per_filter * k * k, "s8"),
         Buffer("dx", "float", cin * h * w, "zero"),
     ]
-    call = f"tt_conv2d_grad_input_f32(dy, wt, dx, {_geometry(1, cin, h, w, cout, k, s, p, groups)});"
+    structs = _structs(conv=("tt_conv_params", _conv(0, 0, s, p, groups)), dx_dims=("tt_dims", _dims(1, cin, h, w)),
+                       w_dims=("tt_dims", _dims(cout, per_filter, k, k)))
+    call = "tt_conv2d_grad_input_f32(&conv, &dx_dims, &w_dims, dy, wt, dx);"
     return Case(f"conv2d_grad_input {tag} {cin}x{h}x{w}<-{cout} k{k}s{s}p{p}g{groups}", buffers, call,
-                cout * oh * ow * per_filter * k * k)
+                cout * oh * ow * per_filter * k * k, extra=structs)
 
 
 def conv_weight_update(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
@@ -118,14 +133,14 @@ def conv_weight_update(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
         Buffer("dy", "float", cout * oh * ow, "f32"),
         Buffer("factors", "float", cout, "mult"),
     ]
-    call = (
-        f"tt_conv2d_weight_update_s8(wt, x, 3, dy, factors, 0.0008f, 1, {cin}, {h}, {w}, {cout}, "
-        f"{weight_channels}, {k}, {k}, {s}, {s}, {p}, {p}, {p}, {p}, {groups}, {channels});"
-    )
     filters = channels if depthwise else cout
     per = 1 if depthwise else channels
+    structs = _structs(conv=("tt_conv_params", _conv(3, 0, s, p, groups)), x_dims=("tt_dims", _dims(1, cin, h, w)),
+                       g_dims=("tt_dims", _dims(filters, per, k, k)),
+                       w_dims=("tt_dims", _dims(cout, weight_channels, k, k)))
+    call = "tt_conv2d_weight_update_s8(&conv, &x_dims, x, &g_dims, dy, factors, 0.0008f, &w_dims, wt);"
     return Case(f"conv2d_weight_update {tag} {cin}x{h}x{w}->{cout} k{k} ch{channels}", buffers, call,
-                filters * per * k * k * oh * ow)
+                filters * per * k * k * oh * ow, extra=structs)
 
 
 def conv_grad_weight(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
@@ -138,9 +153,11 @@ def conv_grad_weight(tag, cin, h, w, cout, k, s, p, groups, channels) -> Case:
         Buffer("dy", "float", cout * oh * ow, "f32"),
         Buffer("dw", "float", filters * per * k * k, "zero"),
     ]
-    call = f"tt_conv2d_grad_weight_f32(x, 3, dy, dw, {_geometry(1, cin, h, w, cout, k, s, p, groups)}, {channels});"
+    structs = _structs(conv=("tt_conv_params", _conv(3, 0, s, p, groups)), x_dims=("tt_dims", _dims(1, cin, h, w)),
+                       g_dims=("tt_dims", _dims(filters, per, k, k)))
+    call = "tt_conv2d_grad_weight_f32(&conv, &x_dims, x, &g_dims, dy, dw);"
     return Case(f"conv2d_grad_weight {tag} {cin}x{h}x{w}->{cout} k{k} ch{channels}", buffers, call,
-                filters * per * k * k * oh * ow)
+                filters * per * k * k * oh * ow, extra=structs)
 
 
 def conv_split_forward(tag, cin, h, w, cout, k, s, p, groups, split) -> Case:
@@ -159,12 +176,12 @@ def conv_split_forward(tag, cin, h, w, cout, k, s, p, groups, split) -> Case:
         Buffer("y", "int8_t", cout * oh * ow, "zero"),
         Buffer("mask", "uint8_t", (cout * oh * ow + 7) // 8, "zero"),
     ]
-    call = (
-        f"tt_conv2d_split_s8(x, -5, wt, wf, {split}, bias, mult, 3, y, mask, "
-        f"{_geometry(1, cin, h, w, cout, k, s, p, groups)});"
-    )
+    structs = _structs(conv=("tt_conv_params", _conv(-5, 3, s, p, groups)), quant=("tt_per_channel_quant", "{mult}"),
+                       x_dims=("tt_dims", _dims(1, cin, h, w)), w_dims=("tt_dims", _dims(cout, per_filter, k, k)),
+                       parts=("tt_split_weight", f"{{wt, wf, {split}}}"))
+    call = "tt_conv2d_split_s8(&conv, &quant, &x_dims, x, &w_dims, &parts, bias, y, mask);"
     return Case(f"conv2d_split_s8 {tag} {cin}x{h}x{w}->{cout} k{k}s{s}g{groups} split{split}", buffers, call,
-                cout * oh * ow * per_filter * k * k)
+                cout * oh * ow * per_filter * k * k, extra=structs)
 
 
 def conv_grad_input_split(tag, cin, h, w, cout, k, s, p, groups, split) -> Case:
@@ -178,9 +195,11 @@ def conv_grad_input_split(tag, cin, h, w, cout, k, s, p, groups, split) -> Case:
         Buffer("wf", "int8_t", frozen, "s8"),
         Buffer("dx", "float", cin * h * w, "zero"),
     ]
-    call = f"tt_conv2d_grad_input_split_f32(dy, wt, wf, {split}, dx, {_geometry(1, cin, h, w, cout, k, s, p, groups)});"
+    structs = _structs(conv=("tt_conv_params", _conv(0, 0, s, p, groups)), dx_dims=("tt_dims", _dims(1, cin, h, w)),
+                       w_dims=("tt_dims", _dims(cout, per_filter, k, k)), parts=("tt_split_weight", f"{{wt, wf, {split}}}"))
+    call = "tt_conv2d_grad_input_split_f32(&conv, &dx_dims, &w_dims, dy, &parts, dx);"
     return Case(f"conv2d_grad_input_split {tag} {cin}x{h}x{w}<-{cout} k{k}s{s}g{groups} split{split}", buffers,
-                call, cout * oh * ow * per_filter * k * k)
+                call, cout * oh * ow * per_filter * k * k, extra=structs)
 
 
 def conv_dw_split_fused(tag, cin, h, w, mid, split, dk, ds, dp) -> Case:
@@ -199,12 +218,16 @@ def conv_dw_split_fused(tag, cin, h, w, mid, split, dk, ds, dp) -> Case:
         Buffer("y", "int8_t", mid * oh * ow, "zero"),
         Buffer("scratch", "int8_t", h * w, "zero"),
     ]
-    call = (
-        f"tt_conv2d_dw_split_s8(x, -5, wt, wf, {split}, bias, mult, -128, dwt, NULL, {mid}, dbias, dmult, 4, y, "
-        f"scratch, 1, {cin}, {h}, {w}, {mid}, 1, 1, 1, 1, 0, 0, 0, 0, {dk}, {dk}, {ds}, {ds}, {dp}, {dp}, {dp}, {dp});"
-    )
+    structs = _structs(conv=("tt_conv_params", _conv(-5, -128, 1, 0, 1)), quant=("tt_per_channel_quant", "{mult}"),
+                       dw_conv=("tt_conv_params", _conv(-128, 4, ds, dp, mid)),
+                       dw_quant=("tt_per_channel_quant", "{dmult}"), x_dims=("tt_dims", _dims(1, cin, h, w)),
+                       w_dims=("tt_dims", _dims(mid, cin, 1, 1)), dw_dims=("tt_dims", _dims(mid, 1, dk, dk)),
+                       parts=("tt_split_weight", f"{{wt, wf, {split}}}"), dw_parts=("tt_split_weight", f"{{dwt, NULL, {mid}}}"))
+    call = ("tt_conv2d_dw_split_s8(&conv, &quant, &dw_conv, &dw_quant, &x_dims, x, &w_dims, &parts, bias, &dw_dims, "
+            "&dw_parts, dbias, y, scratch);")
     macs = mid * h * w * cin + mid * oh * ow * dk * dk
-    return Case(f"conv2d_dw_split_s8 {tag} {cin}x{h}x{w}->{mid} split{split} dw k{dk}s{ds}", buffers, call, macs)
+    return Case(f"conv2d_dw_split_s8 {tag} {cin}x{h}x{w}->{mid} split{split} dw k{dk}s{ds}", buffers, call, macs,
+                extra=structs)
 
 
 def elementwise(name, count, buffers, call) -> Case:
@@ -289,6 +312,8 @@ def program_source(case: Case, call: bool) -> str:
     ]
     for buffer in case.buffers:
         lines.append(f"static {buffer.ctype} {buffer.name}[{buffer.count}] __attribute__((aligned(8)));")
+    if call:
+        lines.extend(case.extra)  # the parameter structs (static const: no instructions before the call)
     lines.append("volatile int32_t tt_bench_sink;")
     lines.append("int main(void)\n{")
     for buffer in case.buffers:

@@ -30,6 +30,9 @@ What the generated code holds:
   parameter table still describes the logical tensor: `tt_get_param` gathers both
   parts, `tt_set_param` writes the trained channels and fails (-1) if the frozen
   ones would change; the table's `data` pointer is NULL for a split parameter;
+* per conv kernel call, the parameter structs of tt_types.h as `static const`
+  literals (flash; identical ones shared): `tt_conv_params`, the `tt_dims` of the
+  input and the filter, `tt_per_channel_quant`, `tt_split_weight`;
 * the compile-time constants, computed exactly as the interpreter computes them
   (`Conv2dOp.requant_multipliers()`, `qtrain.add_multipliers`, `f32` of f64 scales, the
   f32 attributes of the gradient ops and the learning rates), printed as C hex float
@@ -427,6 +430,34 @@ class _FunctionPrinter:
             )
         return [param.c_name, param.frozen_name, param.split]
 
+    # ---------------------------------------------------------------- kernel parameter structs
+
+    def struct(self, op: Operation, ctype: str, what: str, initializer: str) -> str:
+        return self.model.constant_struct(ctype, initializer, f"{what} of {self.describe_short(op)}")
+
+    def describe_short(self, op: Operation) -> str:
+        hint = op.results[0].name_hint if op.results else None
+        return (f"%{hint} = {op.name}" if hint else op.name) + f" in @{self.function.sym_name.data}"
+
+    def dims(self, op: Operation, what: str, nchw: Sequence[int]) -> str:
+        """`&tt_dims_k` of an NCHW activation shape or an [O, I/groups, KH, KW] filter shape."""
+        n, c, h, w = nchw
+        return self.struct(op, "tt_dims", f"{what} (n, h, w, c)", f"{{{n}, {h}, {w}, {c}}}")
+
+    def conv_params(self, op: Operation, input_zero: int, output_zero: int, stride: Sequence[int],
+                    pad: Sequence[int], groups: int, what: str = "conv parameters") -> str:
+        top, left, bottom, right = pad
+        return self.struct(op, "tt_conv_params", what,
+                           f"{{{input_zero}, {output_zero}, {{{stride[0]}, {stride[1]}}}, "
+                           f"{{{top}, {left}, {bottom}, {right}}}, {groups}}}")  # fmt: skip
+
+    def quant(self, op: Operation, multipliers: str, what: str = "requantization") -> str:
+        return self.struct(op, "tt_per_channel_quant", what, f"{{{multipliers}}}")
+
+    def split_weight(self, op: Operation, parts: Sequence[object], what: str = "split weight") -> str:
+        trained, frozen, split = parts
+        return self.struct(op, "tt_split_weight", what, f"{{{trained}, {frozen}, {split}}}")
+
     def result(self, value: SSAValue, op: Operation, *, optional: bool = False) -> str:
         """The C expression of a result: the buffer of its (first) `mem.store`."""
         buffers = self.result_buffers(value)
@@ -469,9 +500,7 @@ class _FunctionPrinter:
         return text
 
     def constant_array(self, op: Operation, what: str, values: np.ndarray) -> str:
-        hint = op.results[0].name_hint if op.results else None
-        name = f"%{hint} = {op.name}" if hint else op.name
-        return self.model.constant_array(f"{what} of {name} in @{self.function.sym_name.data}", values)
+        return self.model.constant_array(f"{what} of {self.describe_short(op)}", values)
 
     def print(self) -> list[str]:
         block = self.function.body.block
@@ -508,14 +537,16 @@ class _FunctionPrinter:
                 x_shape, w_shape = shape_of(op.input), shape_of(op.weight)
                 multipliers = self.constant_array(op, "requantization multipliers", op.requant_multipliers())
                 split = self.split_param(op.weight) is not None
-                weight = self.weight_parts(op.weight, op, op.groups_value, 0) if split else [self.operand(op.weight, op)]
+                weight = (self.split_weight(op, self.weight_parts(op.weight, op, op.groups_value, 0)) if split
+                          else self.operand(op.weight, op))  # fmt: skip
+                conv = self.conv_params(op, qtrain.quant_params(op.input.type).zero_point_value,
+                                        qtrain.quant_params(op.output.type).zero_point_value,
+                                        op.stride_hw, op.pad_tlbr, op.groups_value)  # fmt: skip
                 self.call(self.describe(op), "tt_conv2d_split_s8" if split else "tt_conv2d_s8", [
-                    self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
-                    *weight, self.operand(op.bias, op), multipliers,
-                    qtrain.quant_params(op.output.type).zero_point_value,
-                    self.result(op.output, op),
+                    conv, self.quant(op, multipliers), self.dims(op, "input dims", x_shape),
+                    self.operand(op.input, op), self.dims(op, "filter dims", w_shape), weight,
+                    self.operand(op.bias, op), self.result(op.output, op),
                     self.result(op.mask, op, optional=True) if op.mask is not None else "NULL",
-                    *x_shape, w_shape[0], w_shape[2], w_shape[3], *op.stride_hw, *op.pad_tlbr, op.groups_value,
                 ])  # fmt: skip
             case qtrain.Conv2dDwOp():
                 if op.scratch is None:
@@ -532,18 +563,24 @@ class _FunctionPrinter:
                 # weight takes the split kernel, each weight passed as its parts.
                 split = self.split_param(op.weight) is not None or self.split_param(op.dw_weight) is not None
                 if split:
-                    weight = self.weight_parts(op.weight, op, 1, x_shape[1])
-                    dw_weight = self.weight_parts(op.dw_weight, op, dw_shape[0], dw_shape[0])
+                    weight = self.split_weight(op, self.weight_parts(op.weight, op, 1, x_shape[1]))
+                    dw_weight = self.split_weight(op, self.weight_parts(op.dw_weight, op, dw_shape[0], dw_shape[0]),
+                                                  "depthwise split weight")  # fmt: skip
                 else:
-                    weight, dw_weight = [self.operand(op.weight, op)], [self.operand(op.dw_weight, op)]
+                    weight, dw_weight = self.operand(op.weight, op), self.operand(op.dw_weight, op)
+                mid_zero = op.mid.zero_point_value
+                conv = self.conv_params(op, qtrain.quant_params(op.input.type).zero_point_value, mid_zero,
+                                        first.stride_hw, first.pad_tlbr, 1, "first conv parameters")  # fmt: skip
+                dw_conv = self.conv_params(op, mid_zero, qtrain.quant_params(op.output.type).zero_point_value,
+                                           depthwise.stride_hw, depthwise.pad_tlbr, dw_shape[0],
+                                           "depthwise conv parameters")  # fmt: skip
                 self.call(self.describe(op), "tt_conv2d_dw_split_s8" if split else "tt_conv2d_dw_s8", [
-                    self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
-                    *weight, self.operand(op.bias, op), multipliers, op.mid.zero_point_value,
-                    *dw_weight, self.operand(op.dw_bias, op), dw_multipliers,
-                    qtrain.quant_params(op.output.type).zero_point_value, self.result(op.output, op),
-                    f"TT_S8({self.buffer_of(op.scratch, op).offset})",
-                    *x_shape, w_shape[0], w_shape[2], w_shape[3], *first.stride_hw, *first.pad_tlbr,
-                    dw_shape[2], dw_shape[3], *depthwise.stride_hw, *depthwise.pad_tlbr,
+                    conv, self.quant(op, multipliers, "first conv requantization"),
+                    dw_conv, self.quant(op, dw_multipliers, "depthwise requantization"),
+                    self.dims(op, "input dims", x_shape), self.operand(op.input, op),
+                    self.dims(op, "filter dims", w_shape), weight, self.operand(op.bias, op),
+                    self.dims(op, "depthwise filter dims", dw_shape), dw_weight, self.operand(op.dw_bias, op),
+                    self.result(op.output, op), f"TT_S8({self.buffer_of(op.scratch, op).offset})",
                 ])  # fmt: skip
             case qtrain.AddOp():
                 a_q, b_q, y_q = (qtrain.quant_params(v.type) for v in (op.lhs, op.rhs, op.output))
@@ -633,20 +670,28 @@ class _FunctionPrinter:
             case qtrain.Conv2dGradInputOp():
                 w_shape = shape_of(op.weight)
                 split = self.split_param(op.weight) is not None
-                weight = self.weight_parts(op.weight, op, op.groups_value, 0) if split else [self.operand(op.weight, op)]
+                weight = (self.split_weight(op, self.weight_parts(op.weight, op, op.groups_value, 0)) if split
+                          else self.operand(op.weight, op))  # fmt: skip
+                # The gradient kernels read no zero point here.
+                conv = self.conv_params(op, 0, 0, op.stride_hw, op.pad_tlbr, op.groups_value)
                 self.call(self.describe(op), "tt_conv2d_grad_input_split_f32" if split else "tt_conv2d_grad_input_f32", [
-                    self.operand(op.grad_output, op), *weight, self.result(op.grad_input, op),
-                    *shape_of(op.grad_input), w_shape[0], w_shape[2], w_shape[3],
-                    *op.stride_hw, *op.pad_tlbr, op.groups_value,
+                    conv, self.dims(op, "input gradient dims", shape_of(op.grad_input)),
+                    self.dims(op, "filter dims", w_shape), self.operand(op.grad_output, op), weight,
+                    self.result(op.grad_input, op),
                 ])  # fmt: skip
             case qtrain.Conv2dGradWeightOp():
                 dw_shape = shape_of(op.grad_weight)
-                channels = dw_shape[1] if op.groups_value == 1 else dw_shape[0]
+                # A depthwise dy has `groups` channels; a regular one grad_weight's rows.
+                out_channels = dw_shape[0] if op.groups_value == 1 else op.groups_value
+                if shape_of(op.grad_output)[1] != out_channels:
+                    raise CodegenError(f"c target: {self.where(op)}: dy has {shape_of(op.grad_output)[1]} channels, "
+                                       f"the kernel reads {out_channels}")  # fmt: skip
+                conv = self.conv_params(op, qtrain.quant_params(op.input.type).zero_point_value, 0,
+                                        op.stride_hw, op.pad_tlbr, op.groups_value)  # fmt: skip
                 self.call(self.describe(op), "tt_conv2d_grad_weight_f32", [
-                    self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
-                    self.operand(op.grad_output, op), self.result(op.grad_weight, op),
-                    *shape_of(op.input), shape_of(op.grad_output)[1], dw_shape[2], dw_shape[3],
-                    *op.stride_hw, *op.pad_tlbr, op.groups_value, channels,
+                    conv, self.dims(op, "input dims", shape_of(op.input)), self.operand(op.input, op),
+                    self.dims(op, "weight gradient dims", dw_shape), self.operand(op.grad_output, op),
+                    self.result(op.grad_weight, op),
                 ])  # fmt: skip
             case qtrain.Conv2dGradBiasOp():
                 n, c, h, w = shape_of(op.grad_output)
@@ -683,11 +728,19 @@ class _FunctionPrinter:
                 where = ", split: trained part" if param.is_split else ""
                 self.emit(f"/* qtrain.conv2d_weight_update @{c_comment(param.name)} ({shape_text(trained)} of "
                           f"{shape_text(p_shape)}{where}): weight gradient, QAS and SGD in one pass */")  # fmt: skip
+                # The kernel derives the trained channels and dy's channels from the shapes.
+                depthwise = op.groups_value != 1
+                channels = trained[0] if depthwise else trained[1]
+                out_channels = op.groups_value if depthwise else trained[0]
+                if channels != op.channels_value or shape_of(op.grad_output)[1] != out_channels:
+                    raise CodegenError(f"c target: {self.where(op)}: gradient {shape_text(trained)} does not match "
+                                       f"channels = {op.channels_value} and dy {shape_text(shape_of(op.grad_output))}")  # fmt: skip
+                conv = self.conv_params(op, qtrain.quant_params(op.input.type).zero_point_value, 0,
+                                        op.stride_hw, op.pad_tlbr, op.groups_value)  # fmt: skip
                 self.call_assign("tt_saturated += ", "tt_conv2d_weight_update_s8", [
-                    param.c_name, self.operand(op.input, op), qtrain.quant_params(op.input.type).zero_point_value,
-                    self.operand(op.grad_output, op), factors, c_float_commented(op.lr.value.data),
-                    *shape_of(op.input), shape_of(op.grad_output)[1], storage[1], storage[2], storage[3],
-                    *op.stride_hw, *op.pad_tlbr, op.groups_value, op.channels_value,
+                    conv, self.dims(op, "input dims", shape_of(op.input)), self.operand(op.input, op),
+                    self.dims(op, "weight gradient dims", trained), self.operand(op.grad_output, op), factors,
+                    c_float_commented(op.lr.value.data), self.dims(op, "updated weight dims", storage), param.c_name,
                 ])  # fmt: skip
             case qtrain.ParamGradOp():
                 raise CodegenError(
@@ -851,6 +904,16 @@ class _ModelPrinter:
             f"/* {comment} */\nstatic const float {name}[{values.size}] = {{\n    {c_array_values(values)}\n}};"
         )
         return name
+
+    def constant_struct(self, ctype: str, initializer: str, comment: str) -> str:
+        """A `static const` struct of tt_types.h (flash), `&name`; identical ones are emitted once."""
+        key = f"{ctype} {initializer}".encode()
+        if key not in self.constant_names:
+            prefix = {"tt_conv_params": "tt_conv", "tt_per_channel_quant": "tt_quant",
+                      "tt_split_weight": "tt_split"}.get(ctype, ctype)  # fmt: skip
+            name = self.constant_names[key] = f"{prefix}{len(self.constants)}"
+            self.constants.append(f"/* {comment} */\nstatic const {ctype} {name} = {initializer};")
+        return "&" + self.constant_names[key]
 
     def print(self) -> CModel:
         assert self.arena is not None

@@ -92,7 +92,7 @@ set(CMAKE_C_EXTENSIONS OFF)
 # so that the integer paths agree with the reference interpreter bit for bit.
 add_compile_options(-Wall -Wextra -Werror -ffp-contract=off -fno-fast-math)
 
-file(GLOB TT_RUNTIME_SOURCES CONFIGURE_DEPENDS ${TT_ROOT}/runtime/src/*.c)
+file(GLOB_RECURSE TT_RUNTIME_SOURCES CONFIGURE_DEPENDS ${TT_ROOT}/runtime/src/*.c)
 add_library(tt_runtime STATIC ${TT_RUNTIME_SOURCES})
 target_include_directories(tt_runtime PUBLIC ${TT_ROOT}/runtime/include)
 

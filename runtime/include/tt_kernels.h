@@ -15,9 +15,11 @@
  *    value before the int8 clamp lay inside [-128, 127]. Kernels that write a
  *    mask leave the unused high bits of its last byte 0. A mask of `count`
  *    elements takes TT_MASK_BYTES(count) bytes.
- *  - Convolution geometry is passed as in the IR: stride (h, w) and padding
- *    [top, left, bottom, right]; the output size is
- *    (in + pad_before + pad_after - kernel) / stride + 1 (floor).
+ *  - Convolution kernels take parameter structs (tt_types.h): tt_conv_params
+ *    (zero points, stride, padding [top, left, bottom, right], groups), the
+ *    tt_dims of the input and the filter, tt_per_channel_quant; the output
+ *    size is (in + pad_before + pad_after - kernel) / stride + 1 (floor).
+ *    The other kernels take their few sizes as arguments.
  *  - Compile-time constants (requantization multipliers, QAS factors, scales)
  *    are passed as f32 values computed by the compiler exactly as the
  *    interpreter computes them (qtrain.requant_multipliers, add_multipliers,
@@ -44,6 +46,8 @@
 
 #include <stdint.h>
 
+#include "tt_types.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,7 +56,7 @@ extern "C" {
 #define TT_MASK_BYTES(count) (((count) + 7) / 8)
 
 /* ------------------------------------------------------------------------
- * Forward: int8 inference ops (runtime/src/tt_kernels_forward.c)
+ * Forward: int8 inference ops (runtime/src/conv2d/, elementwise/, pooling/, linear/)
  * ------------------------------------------------------------------------ */
 
 /*
@@ -61,10 +65,11 @@ extern "C" {
  *   acc = sat32(sum((x - input_zero) * w) + bias[o])
  *   y   = clamp(rint(f32(acc) * multipliers[o]) + output_zero, -128, 127)
  *
- * input [batch, in_channels, in_h, in_w]; weight [out_channels,
- * in_channels / groups, kernel_h, kernel_w] (symmetric, zero point 0); bias and
- * multipliers [out_channels]; output [batch, out_channels, out_h, out_w].
- * Padded inputs count as input_zero (real zero). `mask` (may be NULL) receives
+ * input [batch, in_channels, in_h, in_w] (input_dims); weight [out_channels,
+ * in_channels / groups, kernel_h, kernel_w] (filter_dims; symmetric, zero
+ * point 0); bias and quant->multipliers [out_channels]; output [batch,
+ * out_channels, out_h, out_w]. input_zero, output_zero, stride, padding and
+ * groups come from `conv`. Padded inputs count as input_zero (real zero). `mask` (may be NULL) receives
  * the clamp mask of the output. Requires the conv verifier's bound
  * 255 * 128 * kernel_h * kernel_w * in_channels / groups < 2^31.
  * Not in place.
@@ -74,13 +79,14 @@ extern "C" {
  * channel c + 1 (so the output may start one output channel below the input in
  * the same buffer).
  */
-void tt_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
-                  const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
-                  int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                  int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
-                  int32_t stride_h, int32_t stride_w,
-                  int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                  int32_t groups);
+void tt_conv2d_s8(const tt_conv_params *conv, const tt_per_channel_quant *quant, const tt_dims *input_dims,
+                  const int8_t *input, const tt_dims *filter_dims, const int8_t *weight, const int32_t *bias,
+                  int8_t *output, uint8_t *mask);
+
+/* Bytes of stack scratch the kernel tt_conv2d_s8 picks for this conv uses
+ * beyond its frame (0 for the generic and plain 1x1 kernels). */
+int32_t tt_conv2d_s8_get_buffer_size(const tt_conv_params *conv, const tt_dims *input_dims,
+                                     const tt_dims *filter_dims);
 
 /*
  * qtrain.add: requantized elementwise add of two int8 tensors of `count` elements,
@@ -124,7 +130,7 @@ void tt_slice_channels_s8(const int8_t *input, int8_t *output, int32_t batch, in
                           int32_t kept_channels, int32_t h, int32_t w);
 
 /* ------------------------------------------------------------------------
- * Backward: fp32 loss and gradients (runtime/src/tt_kernels_backward.c)
+ * Backward: fp32 loss and gradients (runtime/src/loss/, linear/, elementwise/, pooling/, conv2d_grad/)
  * ------------------------------------------------------------------------ */
 
 /*
@@ -197,41 +203,33 @@ void tt_requant_grad_f32(const float *grad_output, const float *multipliers, flo
 /*
  * qtrain.conv2d_grad_input: the transposed convolution of the accumulator
  * gradient dy [batch, out_channels, out_h, out_w] with the int8 weights,
- * giving dx [batch, in_channels, in_h, in_w] (0 where no window reads the
- * input). Geometry as tt_conv2d_s8. Each dx element is one f32 sum, in
+ * giving dx [batch, in_channels, in_h, in_w] (input_dims; 0 where no window
+ * reads the input). conv and filter_dims as tt_conv2d_s8 (zero points unread). Each dx element is one f32 sum, in
  * increasing (output channel, kh, kw). Not in place.
  * Channel order: for a depthwise conv (groups = in_channels = out_channels)
  * with batch 1, dx channels are produced in ascending order, dx channel c
  * reads only dy channel c and is finished before dy channel c + 1 is read (so
  * dx may start one dx channel below dy in the same buffer).
  */
-void tt_conv2d_grad_input_f32(const float *grad_output, const int8_t *weight, float *grad_input,
-                              int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                              int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
-                              int32_t stride_h, int32_t stride_w,
-                              int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                              int32_t groups);
+void tt_conv2d_grad_input_f32(const tt_conv_params *conv, const tt_dims *input_dims, const tt_dims *filter_dims,
+                              const float *grad_output, const int8_t *weight, float *grad_input);
 
 /*
  * qtrain.conv2d_grad_weight: dW = sum over (n, oy, ox) of dy * (x - input_zero)
- * (padding is real zero), for the first `channels` trainable channels only:
+ * (padding is real zero; input_zero from `conv`), for the first `channels`
+ * trainable channels only; grad_dims is grad_weight's shape:
  *  - groups == 1: grad_weight [out_channels, channels, kernel_h, kernel_w], the
  *    leading input channels;
  *  - depthwise (groups == out_channels): grad_weight [channels, 1, kernel_h,
- *    kernel_w], the leading channels.
+ *    kernel_w], the leading channels (dy has `groups` channels).
  * (Other grouped convs do not train weights; the op verifier rejects them.)
  * `input` [batch, in_channels, in_h, in_w] may be a saved leading-channel slice
  * (in_channels >= channels); dy is [batch, out_channels, out_h, out_w] with
  * out_h, out_w from in_h, in_w and the geometry. Each element is one f32 sum
  * in increasing (n, oy, ox). Not in place.
  */
-void tt_conv2d_grad_weight_f32(const int8_t *input, int32_t input_zero, const float *grad_output,
-                               float *grad_weight,
-                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
-                               int32_t stride_h, int32_t stride_w,
-                               int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                               int32_t groups, int32_t channels);
+void tt_conv2d_grad_weight_f32(const tt_conv_params *conv, const tt_dims *input_dims, const int8_t *input,
+                               const tt_dims *grad_dims, const float *grad_output, float *grad_weight);
 
 /*
  * qtrain.conv2d_grad_bias: db[c] = sum over (n, h, w) of dy[n, c, h, w], one f32
@@ -251,7 +249,7 @@ void tt_scale_channels_f32(const float *input, const float *factors, float *outp
                            int32_t channels, int32_t inner);
 
 /* ------------------------------------------------------------------------
- * Update: in-place SGD (runtime/src/tt_kernels_update.c)
+ * Update: in-place SGD (runtime/src/update/)
  * ------------------------------------------------------------------------
  * step = f32(g * lr) (an f32 product, lr = f32 of the op's attribute):
  *   int8 weights:  W = sat8(W - rint(step))
@@ -282,12 +280,16 @@ void tt_sgd_update_rows_f32(float *param, const float *grad, float lr,
                             int32_t rows, int32_t row_length, int32_t param_row_stride);
 
 /* ------------------------------------------------------------------------
- * Fused ops (runtime/src/tt_kernels_fused.c)
+ * Fused ops (runtime/src/conv2d/, update/)
  * ------------------------------------------------------------------------ */
 
 /*
  * qtrain.conv2d_dw: a regular conv (groups = 1, any kernel, stride, padding)
- * followed by a depthwise conv, one intermediate channel at a time. For each
+ * followed by a depthwise conv, one intermediate channel at a time. `conv`,
+ * `quant`, `filter_dims` are the first conv's, `dw_conv`, `dw_quant`,
+ * `dw_filter_dims` the depthwise conv's (groups 1 per channel as passed: the
+ * kernel runs it one channel at a time); conv->output_zero and
+ * dw_conv->input_zero are both the intermediate zero point mid_zero. For each
  * batch item n and channel c of the intermediate tensor [batch, mid_channels,
  * mid_h, mid_w] (mid_h, mid_w from in_h, in_w and the first geometry):
  *  1. scratch = intermediate channel c: tt_conv2d_s8 with filter c of `weight`
@@ -301,20 +303,23 @@ void tt_sgd_update_rows_f32(float *param, const float *grad, float lr,
  * output is [batch, mid_channels, out_h, out_w]. No clamp masks (forward only).
  * Not in place: output, scratch and input must not overlap. Any batch size.
  */
-void tt_conv2d_dw_s8(const int8_t *input, int32_t input_zero,
-                     const int8_t *weight, const int32_t *bias, const float *multipliers, int32_t mid_zero,
-                     const int8_t *dw_weight, const int32_t *dw_bias, const float *dw_multipliers,
-                     int32_t output_zero, int8_t *output, int8_t *scratch,
-                     int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                     int32_t mid_channels, int32_t kernel_h, int32_t kernel_w,
-                     int32_t stride_h, int32_t stride_w,
-                     int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                     int32_t dw_kernel_h, int32_t dw_kernel_w, int32_t dw_stride_h, int32_t dw_stride_w,
-                     int32_t dw_pad_top, int32_t dw_pad_left, int32_t dw_pad_bottom, int32_t dw_pad_right);
+void tt_conv2d_dw_s8(const tt_conv_params *conv, const tt_per_channel_quant *quant,
+                     const tt_conv_params *dw_conv, const tt_per_channel_quant *dw_quant,
+                     const tt_dims *input_dims, const int8_t *input,
+                     const tt_dims *filter_dims, const int8_t *weight, const int32_t *bias,
+                     const tt_dims *dw_filter_dims, const int8_t *dw_weight, const int32_t *dw_bias,
+                     int8_t *output, int8_t *scratch);
+
+/* Bytes of the caller's `scratch` for tt_conv2d_dw_s8 / tt_conv2d_dw_split_s8:
+ * one intermediate channel (conv, input_dims, filter_dims of the first conv). */
+int32_t tt_conv2d_dw_s8_get_buffer_size(const tt_conv_params *conv, const tt_dims *input_dims,
+                                        const tt_dims *filter_dims);
 
 /*
  * qtrain.conv2d_weight_update: in-place SGD step on an int8 conv weight from
- * its gradient, which is never stored. For each trained element
+ * its gradient, which is never stored. grad_dims is the gradient's shape as
+ * tt_conv2d_grad_weight_f32's, weight_dims the updated array's (its c, the
+ * channels per filter, is weight_channels below). For each trained element
  *  - regular conv (groups == 1): weight [out_channels, weight_channels,
  *    kernel_h, kernel_w], elements [o, c, kh, kw] with c < channels;
  *  - depthwise (groups == out_channels): weight [out_channels, 1, kernel_h,
@@ -329,17 +334,12 @@ void tt_conv2d_dw_s8(const int8_t *input, int32_t input_zero,
  * may be a saved leading-channel slice (channels <= in_channels <=
  * weight_channels for a regular conv). Returns how many weights saturated.
  */
-int32_t tt_conv2d_weight_update_s8(int8_t *weight, const int8_t *input, int32_t input_zero,
-                                   const float *grad_output, const float *factors, float lr,
-                                   int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                                   int32_t out_channels, int32_t weight_channels,
-                                   int32_t kernel_h, int32_t kernel_w,
-                                   int32_t stride_h, int32_t stride_w,
-                                   int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                                   int32_t groups, int32_t channels);
+int32_t tt_conv2d_weight_update_s8(const tt_conv_params *conv, const tt_dims *input_dims, const int8_t *input,
+                                   const tt_dims *grad_dims, const float *grad_output, const float *factors,
+                                   float lr, const tt_dims *weight_dims, int8_t *weight);
 
 /* ------------------------------------------------------------------------
- * Split weights (runtime/src/tt_kernels_split.c)
+ * Split weights (runtime/src/conv2d/, conv2d_grad/; tt_split_weight in tt_types.h)
  * ------------------------------------------------------------------------
  * A sparse-update conv weight whose leading channels train is stored in two
  * arrays: `trained` (SRAM, updated by tt_conv2d_weight_update_s8 /
@@ -354,15 +354,9 @@ int32_t tt_conv2d_weight_update_s8(int8_t *weight, const int8_t *input, int32_t 
  */
 
 /* qtrain.conv2d with a split weight: tt_conv2d_s8 (mask optional, may be NULL). */
-void tt_conv2d_split_s8(const int8_t *input, int32_t input_zero,
-                        const int8_t *trained, const int8_t *frozen, int32_t split,
-                        const int32_t *bias, const float *multipliers, int32_t output_zero,
-                        int8_t *output, uint8_t *mask,
-                        int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                        int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
-                        int32_t stride_h, int32_t stride_w,
-                        int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                        int32_t groups);
+void tt_conv2d_split_s8(const tt_conv_params *conv, const tt_per_channel_quant *quant, const tt_dims *input_dims,
+                        const int8_t *input, const tt_dims *filter_dims, const tt_split_weight *weight,
+                        const int32_t *bias, int8_t *output, uint8_t *mask);
 
 /* qtrain.conv2d_dw with split weights: tt_conv2d_dw_s8, the first conv's weight
  * [mid_channels, in_channels, kernel_h, kernel_w] split at `split` input
@@ -371,29 +365,18 @@ void tt_conv2d_split_s8(const int8_t *input, int32_t input_zero,
  * trained part with split = in_channels (resp. dw_split = mid_channels) and its
  * frozen pointer NULL. (In @main the fusion also takes trained layers: inference
  * has no clamp masks.) */
-void tt_conv2d_dw_split_s8(const int8_t *input, int32_t input_zero,
-                           const int8_t *trained, const int8_t *frozen, int32_t split,
-                           const int32_t *bias, const float *multipliers, int32_t mid_zero,
-                           const int8_t *dw_trained, const int8_t *dw_frozen, int32_t dw_split,
-                           const int32_t *dw_bias, const float *dw_multipliers,
-                           int32_t output_zero, int8_t *output, int8_t *scratch,
-                           int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                           int32_t mid_channels, int32_t kernel_h, int32_t kernel_w,
-                           int32_t stride_h, int32_t stride_w,
-                           int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                           int32_t dw_kernel_h, int32_t dw_kernel_w, int32_t dw_stride_h, int32_t dw_stride_w,
-                           int32_t dw_pad_top, int32_t dw_pad_left, int32_t dw_pad_bottom, int32_t dw_pad_right);
+void tt_conv2d_dw_split_s8(const tt_conv_params *conv, const tt_per_channel_quant *quant,
+                           const tt_conv_params *dw_conv, const tt_per_channel_quant *dw_quant,
+                           const tt_dims *input_dims, const int8_t *input,
+                           const tt_dims *filter_dims, const tt_split_weight *weight, const int32_t *bias,
+                           const tt_dims *dw_filter_dims, const tt_split_weight *dw_weight, const int32_t *dw_bias,
+                           int8_t *output, int8_t *scratch);
 
 /* qtrain.conv2d_grad_input with a split weight: tt_conv2d_grad_input_f32, the
  * same f32 sums in the same order (increasing output channel, kh, kw). */
-void tt_conv2d_grad_input_split_f32(const float *grad_output,
-                                    const int8_t *trained, const int8_t *frozen, int32_t split,
-                                    float *grad_input,
-                                    int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
-                                    int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
-                                    int32_t stride_h, int32_t stride_w,
-                                    int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
-                                    int32_t groups);
+void tt_conv2d_grad_input_split_f32(const tt_conv_params *conv, const tt_dims *input_dims,
+                                    const tt_dims *filter_dims, const float *grad_output,
+                                    const tt_split_weight *weight, float *grad_input);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,8 @@
  * bit for bit:
  *
  *  - one rounding rule everywhere: round half to even (IEEE rint under the
- *    default rounding mode; VRINTR on the Cortex-M7 FPv5 unit);
+ *    default rounding mode: VRINTX on an FPv5 unit, an exact float sequence
+ *    elsewhere, never a libm call; VCVTR where the result becomes an integer);
  *  - requantization in IEEE single precision, with multipliers computed by the
  *    compiler, and no fused multiply-add (build with -ffp-contract=off).
  */
@@ -19,6 +20,10 @@ extern "C" {
 
 /* a + b saturated to the int32 range (QADD on Cortex-M7 with the DSP extension). */
 int32_t tt_saturating_add_i32(int32_t a, int32_t b);
+
+/* rint(value): round half to even to an integral float, bit-exact with IEEE
+ * rint in the default mode (signed zeros, NaN, +-inf and |value| >= 2^23 kept). */
+float tt_rint(float value);
 
 /* Round half to even of a float, as an int32 (|v| must be below 2^31). */
 int32_t tt_round_half_even(float value);

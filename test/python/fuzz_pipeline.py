@@ -353,7 +353,7 @@ def runtime_archive(directory: Path) -> Path:
         return archive
     compiler = os.environ.get("CC", "cc")
     objects = []
-    for source in sorted((ROOT / "runtime" / "src").glob("*.c")):
+    for source in sorted((ROOT / "runtime" / "src").rglob("*.c")):
         obj = directory / (source.stem + ".o")
         subprocess.run([compiler, *C_FLAGS, "-I", str(ROOT / "runtime" / "include"), "-c", str(source), "-o", str(obj)],
                        check=True, capture_output=True)  # fmt: skip

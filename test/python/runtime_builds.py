@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
-import ctypes
 import shutil
 import subprocess
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from runtime_abi import Runtime, load
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def build_runtime(directory: Path, naive: bool, signatures: Mapping[str, tuple]) -> ctypes.CDLL:
-    """The runtime as a shared library; `signatures` maps function -> (restype, argtypes)."""
-    sources = sorted(str(path) for path in (PROJECT_ROOT / "runtime" / "src").glob("*.c"))
+def build_runtime(directory: Path, naive: bool) -> Runtime:
+    """The runtime as a shared library, loaded with the calling convention of runtime_abi."""
+    sources = sorted(str(path) for path in (PROJECT_ROOT / "runtime" / "src").rglob("*.c"))
     library = directory / ("libtt_naive.so" if naive else "libtt_fast.so")
     command = [
         "gcc", "-shared", "-fPIC", "-O2", "-std=c99", "-Wall", "-Wextra", "-Werror",
@@ -24,17 +23,12 @@ def build_runtime(directory: Path, naive: bool, signatures: Mapping[str, tuple])
         *(["-DTT_NAIVE_KERNELS"] if naive else []), *sources, "-o", str(library), "-lm",
     ]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, text=True)
-    loaded = ctypes.CDLL(str(library))
-    for name, (restype, argtypes) in signatures.items():
-        function = getattr(loaded, name)
-        function.restype = restype
-        function.argtypes = argtypes
-    return loaded
+    return load(library)
 
 
-def fast_and_naive(tmp_path_factory, name: str, signatures: Mapping[str, tuple]) -> tuple[ctypes.CDLL, ctypes.CDLL]:
+def fast_and_naive(tmp_path_factory, name: str) -> tuple[Runtime, Runtime]:
     """(fast, naive) builds in a fresh temporary directory; skips when gcc is missing."""
     if shutil.which("gcc") is None:
         pytest.skip("gcc is not installed")
     directory = tmp_path_factory.mktemp(name)
-    return build_runtime(directory, False, signatures), build_runtime(directory, True, signatures)
+    return build_runtime(directory, False), build_runtime(directory, True)

@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 import pytest
+import runtime_abi
 from xdsl.dialects.builtin import TensorType, f32, i8, i32
 
 from qtrain_builders import FunctionBuilder, run
@@ -34,29 +35,11 @@ TINY = float(np.finfo(np.float32).tiny)
 I8_MIN, I8_MAX = -128, 127
 I32_MAX = 2**31 - 1
 
-V, I, F = ctypes.c_void_p, ctypes.c_int32, ctypes.c_float
-# batch, in_channels, in_h, in_w, out_channels, kernel_h, kernel_w, stride_h, stride_w,
-# pad_top, pad_left, pad_bottom, pad_right, groups
-GEOMETRY = [I] * 14
-SIGNATURES = {
-    "tt_conv2d_dw_s8": (None, [V, I, V, V, V, I, V, V, V, I, V, V, *([I] * 21)]),
-    "tt_conv2d_weight_update_s8": (I, [V, V, I, V, V, F, *([I] * 16)]),
-    "tt_conv2d_s8": (None, [V, I, V, V, V, I, V, V, *GEOMETRY]),
-    "tt_conv2d_grad_weight_f32": (None, [V, I, V, V, *GEOMETRY, I]),
-    "tt_scale_channels_f32": (None, [V, V, V, I, I]),
-    "tt_sgd_update_s8": (I, [V, V, F, I]),
-    "tt_sgd_update_rows_s8": (I, [V, V, F, I, I, I]),
-}
 
 
 @pytest.fixture(scope="module")
 def lib(host_runtime):
-    library = ctypes.CDLL(str(host_runtime))
-    for name, (restype, argtypes) in SIGNATURES.items():
-        function = getattr(library, name)
-        function.restype = restype
-        function.argtypes = argtypes
-    return library
+    return runtime_abi.load(host_runtime)
 
 
 def p(array: np.ndarray | None):

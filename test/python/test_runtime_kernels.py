@@ -37,6 +37,7 @@ import math
 
 import numpy as np
 import pytest
+import runtime_abi
 from xdsl.dialects.builtin import TensorType, f32, i1, i8, i32
 
 from qtrain_builders import FunctionBuilder, run
@@ -49,49 +50,11 @@ TINY = float(np.finfo(np.float32).tiny)
 I8_MIN, I8_MAX = -128, 127
 I32_MIN, I32_MAX = -(2**31), 2**31 - 1
 
-V, I, F = ctypes.c_void_p, ctypes.c_int32, ctypes.c_float
-# batch, in_channels, in_h, in_w, out_channels, kernel_h, kernel_w, stride_h, stride_w,
-# pad_top, pad_left, pad_bottom, pad_right, groups
-GEOMETRY = [I] * 14
-SIGNATURES = {
-    "tt_conv2d_s8": (None, [V, I, V, V, V, I, V, V, *GEOMETRY]),
-    "tt_add_s8": (None, [V, I, F, V, I, F, I, V, V, I]),
-    "tt_global_avgpool_s8": (None, [V, V, I, I, I, I]),
-    "tt_dequantize_s8": (None, [V, I, F, V, I]),
-    "tt_linear_f32": (None, [V, V, V, V, I, I, I]),
-    "tt_slice_channels_s8": (None, [V, V, I, I, I, I, I]),
-    "tt_softmax_cross_entropy_f32": (None, [V, V, V, I, I]),
-    "tt_softmax_cross_entropy_grad_f32": (None, [V, V, V, I, I]),
-    "tt_linear_grad_input_f32": (None, [V, V, V, I, I, I]),
-    "tt_linear_grad_weight_f32": (None, [V, V, V, I, I, I]),
-    "tt_sum_batch_f32": (None, [V, V, I, I]),
-    "tt_dequantize_grad_f32": (None, [V, F, V, I]),
-    "tt_global_avgpool_grad_f32": (None, [V, V, I, I, I, I]),
-    "tt_clamp_grad_f32": (None, [V, V, V, I]),
-    "tt_add_grad_f32": (None, [V, F, F, V, V, I]),
-    "tt_requant_grad_f32": (None, [V, V, V, I, I, I]),
-    "tt_conv2d_grad_input_f32": (None, [V, V, V, *GEOMETRY]),
-    "tt_conv2d_grad_weight_f32": (None, [V, I, V, V, *GEOMETRY, I]),
-    "tt_conv2d_grad_bias_f32": (None, [V, V, I, I, I]),
-    "tt_accumulate_f32": (None, [V, V, V, I]),
-    "tt_scale_channels_f32": (None, [V, V, V, I, I]),
-    "tt_sgd_update_s8": (I, [V, V, F, I]),
-    "tt_sgd_update_s32": (I, [V, V, F, I]),
-    "tt_sgd_update_f32": (None, [V, V, F, I]),
-    "tt_sgd_update_rows_s8": (I, [V, V, F, I, I, I]),
-    "tt_sgd_update_rows_s32": (I, [V, V, F, I, I, I]),
-    "tt_sgd_update_rows_f32": (None, [V, V, F, I, I, I]),
-}
 
 
 @pytest.fixture(scope="module")
 def lib(host_runtime):
-    library = ctypes.CDLL(str(host_runtime))
-    for name, (restype, argtypes) in SIGNATURES.items():
-        function = getattr(library, name)
-        function.restype = restype
-        function.argtypes = argtypes
-    return library
+    return runtime_abi.load(host_runtime)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,22 +1,17 @@
-"""tt_expf / tt_logf (runtime/src/tt_math.c): plain f32 arithmetic so that the host and
+"""tt_expf / tt_logf (runtime/src/math/tt_math.c): plain f32 arithmetic so that the host and
 the Cortex-M7 compute the same softmax bits (glibc and newlib differ in the last bit).
 Checked against float64 numpy: at most 2 ulp on the range softmax uses."""
 
-import ctypes
-
 import numpy as np
 import pytest
+import runtime_abi
 
 RNG = np.random.default_rng(11)
 
 
 @pytest.fixture(scope="module")
 def lib(host_runtime):
-    library = ctypes.CDLL(str(host_runtime))
-    for name in ("tt_expf", "tt_logf"):
-        getattr(library, name).argtypes = [ctypes.c_float]
-        getattr(library, name).restype = ctypes.c_float
-    return library
+    return runtime_abi.load(host_runtime)
 
 
 def ulps(values: np.ndarray, reference: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import subprocess
 
 import numpy as np
 import pytest
+import runtime_abi
 
 from tiny_training.interpreters.qtrain import divide_round_half_even, requantize
 
@@ -16,19 +17,7 @@ RNG = np.random.default_rng(20261121)
 
 @pytest.fixture(scope="module")
 def lib(host_runtime):
-    library = ctypes.CDLL(str(host_runtime))
-    library.tt_requantize.argtypes = [ctypes.c_int32, ctypes.c_float, ctypes.c_int32]
-    library.tt_requantize.restype = ctypes.c_int8
-    library.tt_add_requantize.argtypes = [
-        ctypes.c_int8, ctypes.c_int32, ctypes.c_float,
-        ctypes.c_int8, ctypes.c_int32, ctypes.c_float, ctypes.c_int32,
-    ]  # fmt: skip
-    library.tt_add_requantize.restype = ctypes.c_int8
-    library.tt_div_round_half_even.argtypes = [ctypes.c_int32, ctypes.c_int32]
-    library.tt_div_round_half_even.restype = ctypes.c_int32
-    library.tt_round_half_even.argtypes = [ctypes.c_float]
-    library.tt_round_half_even.restype = ctypes.c_int32
-    return library
+    return runtime_abi.load(host_runtime)
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,14 @@ frozen [C - k, 1, KH, KW]).
 
 from __future__ import annotations
 
-import ctypes
 import math
 
 import numpy as np
 import pytest
+import runtime_abi
 
 from test_runtime_kernels import (
     CONV_CASES,
-    GEOMETRY,
     conv_out_hw,
     conv_reference,
     f32_values,
@@ -33,15 +32,6 @@ from test_runtime_kernels import (
     q8,
 )
 
-V, I = ctypes.c_void_p, ctypes.c_int32
-SIGNATURES = {
-    "tt_conv2d_s8": (None, [V, I, V, V, V, I, V, V, *GEOMETRY]),
-    "tt_conv2d_split_s8": (None, [V, I, V, V, I, V, V, I, V, V, *GEOMETRY]),
-    "tt_conv2d_dw_s8": (None, [V, I, V, V, V, I, V, V, V, I, V, V, *([I] * 21)]),
-    "tt_conv2d_dw_split_s8": (None, [V, I, V, V, I, V, V, I, V, V, I, V, V, I, V, V, *([I] * 21)]),
-    "tt_conv2d_grad_input_f32": (None, [V, V, V, *GEOMETRY]),
-    "tt_conv2d_grad_input_split_f32": (None, [V, V, V, I, V, *GEOMETRY]),
-}
 
 # name: (x shape, weight shape, stride, pad [t, l, b, r], groups)
 SPLIT_CASES = {
@@ -82,12 +72,7 @@ def split_weight(weight: np.ndarray, k: int, groups: int) -> tuple[np.ndarray, n
 
 @pytest.fixture(scope="module")
 def lib(host_runtime):
-    library = ctypes.CDLL(str(host_runtime))
-    for name, (restype, argtypes) in SIGNATURES.items():
-        function = getattr(library, name)
-        function.restype = restype
-        function.argtypes = argtypes
-    return library
+    return runtime_abi.load(host_runtime)
 
 
 def conv_data(case: str):

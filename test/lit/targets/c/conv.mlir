@@ -49,6 +49,15 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2x2x2x!qtra
 // CHECK-NEXT:  static const float [[MULT:tt_k[0-9]+]][2] = {
 // CHECK-NEXT:      0x1p-2f, 0x1p-1f
 
+// The kernel's parameter structs (tt_types.h), static const (flash).
+// CHECK:       /* conv parameters of %y = qtrain.conv2d in @main */
+// CHECK-NEXT:  static const tt_conv_params [[CONV:tt_conv[0-9]+]] = {0, -3, {1, 1}, {0, 0, 0, 0}, 1};
+// CHECK:       static const tt_per_channel_quant [[QUANT:tt_quant[0-9]+]] = {[[MULT]]};
+// CHECK:       /* input dims (n, h, w, c) of %y = qtrain.conv2d in @main */
+// CHECK-NEXT:  static const tt_dims [[XDIMS:tt_dims[0-9]+]] = {1, 2, 2, 1};
+// CHECK:       /* filter dims (n, h, w, c) of %y = qtrain.conv2d in @main */
+// CHECK-NEXT:  static const tt_dims [[WDIMS:tt_dims[0-9]+]] = {2, 1, 1, 1};
+
 // CHECK:       {"w", tt_p_w, 2, TT_DTYPE_I8, 0, 4, {2, 1, 1, 1}},
 // CHECK-NEXT:  {"b", tt_p_b, 8, TT_DTYPE_I32, 1, 1, {2, 1, 1, 1}},
 // CHECK:       static void *const tt_param_writable[] = {
@@ -73,8 +82,8 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2x2x2x!qtra
 // CHECK-NEXT:  memcpy(TT_U8(0), image, 4); /* argument image: 1x1x2x2 qi8 */
 // CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_infer, 0);
 // CHECK-NEXT:  /* %y = qtrain.conv2d -> 1x2x2x2 qi8 */
-// CHECK-NEXT:  tt_conv2d_s8(TT_S8(0), 0, tt_p_w, tt_p_b, [[MULT]], -3, TT_S8(16), NULL, 1, 1, 2, 2, 2, 1, 1, 1, 1, 0,
-// CHECK-NEXT:               0, 0, 0, 1);
+// CHECK-NEXT:  tt_conv2d_s8(&[[CONV]], &[[QUANT]], &[[XDIMS]], TT_S8(0), &[[WDIMS]], tt_p_w, tt_p_b, TT_S8(16),
+// CHECK-NEXT:               NULL);
 // CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_infer, 1);
 // CHECK-NEXT:  memcpy(logits, TT_U8(16), 8); /* result logits: 1x2x2x2 qi8 */
 // CHECK-NEXT:  TT_ARENA_STEP(tt_dbg_infer, 2);

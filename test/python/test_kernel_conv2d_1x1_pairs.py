@@ -1,6 +1,6 @@
 """The paired (SMLAD) 1x1 forward path of `tt_conv2d_s8` equals the naive build bit for bit.
 
-Both builds are compiled with the host gcc (the helpers of test_runtime_forward_speed.py)
+Both builds are compiled with the host gcc (the helpers of test_kernel_depthwise_conv2d.py)
 and called on the same inputs, with shapes that reach the paired path: an even number of
 input channels per group, a plane of a multiple of 4 pixels, at least 4 output channels
 per group, in one packing of the weights (at most 128 input channels) or in chunks of 128
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_runtime_forward_speed import compare, libs  # noqa: F401  (the fixture)
+from test_kernel_depthwise_conv2d import compare, libs  # noqa: F401  (the fixture)
 
 # name: (x shape, out channels, groups)
 POINTWISE = {

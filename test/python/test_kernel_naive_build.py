@@ -2,7 +2,7 @@
 paths) gives the same results as the normal build of the runtime.
 
 Both builds are compiled here with the host gcc into temporary shared libraries
-(runtime/src/*.c, -O2, the project's floating-point flags) and called through ctypes on
+(runtime/src/**/*.c, -O2, the project's floating-point flags) and called through ctypes on
 the same pseudo-random inputs, with shapes that reach every fast path of the normal
 build (pointwise blocks and their tails, interior and border regions of 3x3 / 5x5 / 7x7
 windows, strides 1 and 2, groups, batch 2, masks).
@@ -17,27 +17,14 @@ not an implementation detail.
 
 from __future__ import annotations
 
-import ctypes
 
 import numpy as np
 import pytest
+from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
 
 U = 2.0**-24
 TINY = float(np.finfo(np.float32).tiny)
-V, I, F = ctypes.c_void_p, ctypes.c_int32, ctypes.c_float
-GEOMETRY = [I] * 14
-SIGNATURES = {
-    "tt_conv2d_s8": (None, [V, I, V, V, V, I, V, V, *GEOMETRY]),
-    "tt_conv2d_dw_s8": (None, [V, I, V, V, V, I, V, V, V, I, V, V, *([I] * 21)]),
-    "tt_add_s8": (None, [V, I, F, V, I, F, I, V, V, I]),
-    "tt_conv2d_grad_input_f32": (None, [V, V, V, *GEOMETRY]),
-    "tt_conv2d_grad_weight_f32": (None, [V, I, V, V, *GEOMETRY, I]),
-    "tt_conv2d_weight_update_s8": (I, [V, V, I, V, V, F, *([I] * 16)]),
-    "tt_clamp_grad_f32": (None, [V, V, V, I]),
-    "tt_sgd_update_s8": (I, [V, V, F, I]),
-    "tt_sgd_update_s32": (I, [V, V, F, I]),
-}
 
 # name: (x shape, weight shape, stride, pad [t, l, b, r], groups)
 CASES = {
@@ -56,8 +43,8 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def libs(tmp_path_factory) -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    return fast_and_naive(tmp_path_factory, "naive-build", SIGNATURES)
+def libs(tmp_path_factory) -> tuple[Runtime, Runtime]:
+    return fast_and_naive(tmp_path_factory, "naive-build")
 
 
 def p(array: np.ndarray | None):

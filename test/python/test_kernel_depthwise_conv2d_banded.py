@@ -5,7 +5,7 @@ int16 scratch go through it in bands of output rows (the scratch holds a band's 
 rows, the rows outside the input as zeros). The shapes here take several bands (32x32,
 16x16 with 7x7, 64x64 with stride 2, bands that end on a partial last band, asymmetric
 and zero padding, batch 2) and the in-place case with the output one output channel
-below the input. Both builds use the host gcc (helpers of test_runtime_forward_speed.py);
+below the input. Both builds use the host gcc (helpers of test_kernel_depthwise_conv2d.py);
 on the Cortex-M7 `bench/kernels.py --check` compares the two builds.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from test_runtime_forward_speed import check_depthwise_shift_in_place, compare, libs  # noqa: F401  (the fixture)
+from test_kernel_depthwise_conv2d import check_depthwise_shift_in_place, compare, libs  # noqa: F401  (the fixture)
 
 # name: (x shape, kernel, stride, pad [t, l, b, r])
 BANDED = {

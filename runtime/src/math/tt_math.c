@@ -2,28 +2,13 @@
 #include "tt_math.h"
 
 #include <stdint.h>
-#include <string.h>
 
-#include "tt_quant.h"
-
-static float from_bits(uint32_t bits)
-{
-    float value;
-    memcpy(&value, &bits, sizeof value);
-    return value;
-}
-
-static uint32_t to_bits(float value)
-{
-    uint32_t bits;
-    memcpy(&bits, &value, sizeof bits);
-    return bits;
-}
+#include "../internal/tt_support.h"
 
 /* 2^k for -126 <= k <= 127, built from its bits. */
 static float power_of_two(int32_t k)
 {
-    return from_bits((uint32_t)(k + 127) << 23);
+    return tt_f32_from_bits((uint32_t)(k + 127) << 23);
 }
 
 float tt_expf(float x)
@@ -35,13 +20,13 @@ float tt_expf(float x)
         return 0.0f;
     }
     if (x > 88.8f) {
-        return from_bits(0x7f800000u);
+        return tt_f32_from_bits(0x7f800000u);
     }
     /* x = k ln2 + r with |r| <= ln2 / 2; ln2 split in a high part with few
      * significant bits (k * high is exact) and a low part (Cody and Waite). */
     const float ln2_high = 0.693145751953125f; /* 0x3f317200 */
     const float ln2_low = 1.428606765330187e-06f;
-    const int32_t k = tt_round_half_even(x * 1.44269504088896341f);
+    const int32_t k = (int32_t)tt_rint_f32(x * 1.44269504088896341f);
     const float kf = (float)k;
     const float r = (x - kf * ln2_high) - kf * ln2_low;
     /* Taylor series of e^r to degree 8 (the next term is below 2^-26 of it). */
@@ -66,23 +51,23 @@ float tt_expf(float x)
 float tt_logf(float x)
 {
     if (x != x || x < 0.0f) {
-        return from_bits(0x7fc00000u);
+        return tt_f32_from_bits(0x7fc00000u);
     }
     if (x == 0.0f) {
-        return from_bits(0xff800000u);
+        return tt_f32_from_bits(0xff800000u);
     }
-    uint32_t bits = to_bits(x);
+    uint32_t bits = tt_f32_bits(x);
     if (bits == 0x7f800000u) {
         return x;
     }
     int32_t exponent = 0;
     if ((bits >> 23) == 0) { /* subnormal: normalise first */
         x *= 8388608.0f; /* 2^23 */
-        bits = to_bits(x);
+        bits = tt_f32_bits(x);
         exponent = -23;
     }
     exponent += (int32_t)(bits >> 23) - 127;
-    float m = from_bits((bits & 0x007fffffu) | 0x3f800000u); /* [1, 2) */
+    float m = tt_f32_from_bits((bits & 0x007fffffu) | 0x3f800000u); /* [1, 2) */
     if (m > 1.41421356f) {
         m *= 0.5f;
         exponent += 1;

@@ -1,7 +1,7 @@
 """The forward fast paths of `tt_conv2d_s8` equal the naive build (`-DTT_NAIVE_KERNELS`) bit for bit.
 
 Both builds are compiled with the host gcc into temporary shared libraries (as
-test_runtime_speed_paths.py does) and called on the same inputs, with shapes that reach:
+test_kernel_split_and_scatter_paths.py does) and called on the same inputs, with shapes that reach:
 
 * the depthwise path on a zero-padded per-channel scratch (3x3, 5x5, 7x7, strides 1 and
   2, asymmetric and zero padding, odd output widths for the two-output loop's tail,
@@ -17,19 +17,17 @@ two builds.
 
 from __future__ import annotations
 
-import ctypes
 
 import numpy as np
 import pytest
+from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
 
-V, I = ctypes.c_void_p, ctypes.c_int32
-CONV_ARGS = [V, I, V, V, V, I, V, V, *([I] * 14)]
 
 
 @pytest.fixture(scope="module")
-def libs(tmp_path_factory) -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    return fast_and_naive(tmp_path_factory, "forward-speed", {"tt_conv2d_s8": (None, CONV_ARGS)})
+def libs(tmp_path_factory) -> tuple[Runtime, Runtime]:
+    return fast_and_naive(tmp_path_factory, "forward-speed")
 
 
 def p(array):

@@ -1,7 +1,7 @@
 """The runtime's newer fast paths equal the naive build (`-DTT_NAIVE_KERNELS`) bit for bit.
 
 Both builds are compiled with the host gcc into temporary shared libraries (as
-test_runtime_naive.py does) and called on the same inputs, with shapes that reach:
+test_kernel_naive_build.py does) and called on the same inputs, with shapes that reach:
 
 * `tt_conv2d_grad_input_split_f32` by parts (regular convs split on input channels,
   grouped / depthwise ones on a group boundary), f32 bit patterns compared;
@@ -17,27 +17,17 @@ test_runtime_naive.py does) and called on the same inputs, with shapes that reac
 
 from __future__ import annotations
 
-import ctypes
 
 import numpy as np
 import pytest
+from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
 
-V, I, F = ctypes.c_void_p, ctypes.c_int32, ctypes.c_float
-GEOMETRY = [I] * 14
-SIGNATURES = {
-    "tt_conv2d_s8": (None, [V, I, V, V, V, I, V, V, *GEOMETRY]),
-    "tt_conv2d_split_s8": (None, [V, I, V, V, I, V, V, I, V, V, *GEOMETRY]),
-    "tt_conv2d_dw_split_s8": (None, [V, I, V, V, I, V, V, I, V, V, I, V, V, I, V, V, *([I] * 21)]),
-    "tt_conv2d_grad_input_f32": (None, [V, V, V, *GEOMETRY]),
-    "tt_conv2d_grad_input_split_f32": (None, [V, V, V, I, V, *GEOMETRY]),
-    "tt_add_s8": (None, [V, I, F, V, I, F, I, V, V, I]),
-}
 
 
 @pytest.fixture(scope="module")
-def libs(tmp_path_factory) -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    return fast_and_naive(tmp_path_factory, "speed-paths", SIGNATURES)
+def libs(tmp_path_factory) -> tuple[Runtime, Runtime]:
+    return fast_and_naive(tmp_path_factory, "speed-paths")
 
 
 def p(array):

@@ -1,34 +1,11 @@
 /*
- * In-place SGD updates (qtrain.sgd_update), bit-exact with the interpreter:
+ * qtrain.sgd_update, in place, bit-exact with the interpreter:
  * step = f32(g * lr); integer parameters subtract rint(step) (half to even)
- * and saturate, counting the saturated values; fp32 parameters subtract step.
+ * and saturate, counting the saturated values (tt_sgd_step, tt_support.h);
+ * fp32 parameters subtract step.
  */
 #include "tt_kernels.h"
-
-#include <math.h>
-
-/* rint(f32(g * lr)), bounded to +-bound (an integer-valued float). The
- * interpreter bounds the step to +-2^40 before rounding; rint and the bound
- * commute, and any step beyond a bound that exceeds the parameter's range by
- * far saturates the parameter either way, so a smaller bound gives the same
- * result. A NaN gradient gives +bound: it saturates the parameter instead of
- * converting undefinedly. */
-static float bounded_step(float g, float lr, float bound)
-{
-    const float rounded = rintf(g * lr);
-    if (!(rounded <= bound)) {
-        return bound;
-    }
-    if (rounded < -bound) {
-        return -bound;
-    }
-    return rounded;
-}
-
-/* int8 weights work in int32 (a single VCVT on the Cortex-M7): |W - step| <= 2^30 + 128. */
-#define TT_STEP_BOUND_S8 1073741824.0f /* 2^30 */
-/* int32 biases need int64: b - step spans up to 2^31 + 2^40. */
-#define TT_STEP_BOUND_S32 1099511627776.0f /* 2^40, as the interpreter */
+#include "../internal/tt_support.h"
 
 int32_t tt_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
                               int32_t rows, int32_t row_length, int32_t param_row_stride)
@@ -38,12 +15,7 @@ int32_t tt_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
         int8_t *p = param + r * param_row_stride;
         const float *g = grad + r * row_length;
         for (int32_t i = 0; i < row_length; ++i) {
-            int32_t raw = (int32_t)p[i] - (int32_t)bounded_step(g[i], lr, TT_STEP_BOUND_S8);
-            if (raw < INT8_MIN || raw > INT8_MAX) {
-                raw = raw < INT8_MIN ? INT8_MIN : INT8_MAX;
-                ++saturated;
-            }
-            p[i] = (int8_t)raw;
+            saturated += tt_sgd_step_s8(&p[i], g[i], lr);
         }
     }
     return saturated;
@@ -57,7 +29,7 @@ int32_t tt_sgd_update_rows_s32(int32_t *param, const float *grad, float lr,
         int32_t *p = param + r * param_row_stride;
         const float *g = grad + r * row_length;
         for (int32_t i = 0; i < row_length; ++i) {
-            int64_t raw = (int64_t)p[i] - (int64_t)bounded_step(g[i], lr, TT_STEP_BOUND_S32);
+            int64_t raw = (int64_t)p[i] - (int64_t)tt_sgd_step(g[i], lr, TT_STEP_BOUND_S32);
             if (raw < INT32_MIN || raw > INT32_MAX) {
                 raw = raw < INT32_MIN ? INT32_MIN : INT32_MAX;
                 ++saturated;
