@@ -1,0 +1,580 @@
+/*
+ * Helium (MVE) fast paths for the Cortex-M55: int8 1x1 conv, int8 depthwise
+ * conv, int8 SGD update. Bit-exact with the portable kernels of runtime/src
+ * (see tt_kernels_mve.h for the dispatch contract).
+ *
+ * Layout is NCHW, so the contiguous axis is the pixel axis: every kernel runs
+ * 4 pixels per vector in int32 lanes. int8 x int8 products do not fit int16
+ * sums, and MVE's widening multiply-accumulates reduce across lanes (a channel
+ * dot product wants the channels contiguous, NHWC), so the MAC is
+ * VMLA.S32 Qacc, Qx, Rw: a widening byte load (VLDRB.S32) of 4 pixels times
+ * one scalar weight, 4 exact int32 MACs per instruction.
+ *
+ * Requantization per 4 lanes, as tt_requantize / conv_output of the portable
+ * code: acc = sat32(sum - zero_term + bias) (VQADD), f32(acc) (VCVT, exact
+ * rounding to nearest as the scalar conversion), * multiplier (VMUL, one IEEE
+ * product, no fusing), rint with ties to even and int32 saturation
+ * (VCVTN.S32.F32), + output_zero saturating (VQADD), clamp to int8 (VMIN,
+ * VMAX); the clamp-mask bit is "the clamp did not change the value", which is
+ * the portable DSP path's test (a saturated int32 lies far outside int8
+ * either way). MVE float arithmetic flushes denormals to zero (it uses the
+ * "standard" FP behaviour); a denormal product here rounds to 0 either way,
+ * so this changes no result.
+ */
+#include "tt_kernels_mve.h"
+
+#include "tt_kernels.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+#define TT_MVE 1
+#include <arm_mve.h>
+#else
+#define TT_MVE 0
+#endif
+
+#define TT_INLINE static inline __attribute__((always_inline))
+
+int tt_mve_available(void)
+{
+    return TT_MVE;
+}
+
+#if TT_MVE
+
+/* ------------------------------------------------------------ shared */
+
+/* Writes `count` (<= 8) mask bits at flat bit index `index`, leaving the
+ * neighbouring bits as they are (outputs need not come in flat order). */
+TT_INLINE void mask_put(uint8_t *mask, int32_t index, uint32_t bits, int32_t count)
+{
+    const uint32_t shift = (uint32_t)index & 7u;
+    uint8_t *byte = mask + (index >> 3);
+    if (shift == 0 && count == 8) {
+        *byte = (uint8_t)bits;
+        return;
+    }
+    const uint32_t field = (((1u << count) - 1u) << shift);
+    const uint32_t value = bits << shift;
+    byte[0] = (uint8_t)((byte[0] & ~field) | (value & field & 0xffu));
+    if (shift + (uint32_t)count > 8u) {
+        byte[1] = (uint8_t)((byte[1] & ~(field >> 8)) | ((value & field) >> 8));
+    }
+}
+
+/* The unused high bits of the last mask byte are 0 (tt_kernels.h). */
+static void mask_finish(uint8_t *mask, int32_t total)
+{
+    if (mask != NULL && (total & 7) != 0) {
+        mask[total >> 3] &= (uint8_t)((1u << (total & 7)) - 1u);
+    }
+}
+
+/* Requantizes 4 accumulators (sum - zero_term, wrap-exact) to int8 values in
+ * int32 lanes; *inside = the lanes whose clamp did nothing. */
+TT_INLINE int32x4_t requant4(int32x4_t acc, int32_t bias, float multiplier, int32_t zero, mve_pred16_t *inside)
+{
+    acc = vqaddq_n_s32(acc, bias);
+    const float32x4_t product = vmulq_n_f32(vcvtq_f32_s32(acc), multiplier);
+    const int32x4_t rounded = vqaddq_n_s32(vcvtnq_s32_f32(product), zero);
+    const int32x4_t value = vmaxq_s32(vminq_s32(rounded, vdupq_n_s32(127)), vdupq_n_s32(-128));
+    *inside = vcmpeqq_s32(rounded, value);
+    return value;
+}
+
+/* The mask bits of up to 4 lanes: lane i -> bit i. */
+TT_INLINE uint32_t lane_bits(mve_pred16_t inside)
+{
+    const int32x4_t weights = {1, 2, 4, 8};
+    return (uint32_t)vaddvq_s32(vpselq_s32(weights, vdupq_n_s32(0), inside));
+}
+
+/* Stores `lanes` (1..4) requantized values at y and their mask bits at `bit`. */
+TT_INLINE void store4(int8_t *y, uint8_t *mask, int32_t bit, int32x4_t acc, int32_t lanes, int32_t bias, float m,
+                      int32_t zero)
+{
+    mve_pred16_t inside;
+    const int32x4_t value = requant4(acc, bias, m, zero, &inside);
+    if (lanes == 4) {
+        vstrbq_s32(y, value);
+    } else {
+        vstrbq_p_s32(y, value, vctp32q((uint32_t)lanes));
+    }
+    if (mask != NULL) {
+        mask_put(mask, bit, lane_bits(inside), lanes);
+    }
+}
+
+/* ------------------------------------------------------------ 1x1 conv */
+
+/* NOUT output channels x NV vectors of 4 pixels. x: the group's channel 0 at
+ * the block's first pixel; w: NOUT weight rows of group_in. `lanes` pixels of
+ * the 4 * NV are real (the rest are neither loaded nor stored). With no zero
+ * padding the zero point comes out of the sum: sum((x - z) * w) = sum(x * w) -
+ * z * sum(w), wrap-exact in int32 (the conv verifier bounds the true sums), so
+ * the accumulators start at -z * sum(w). */
+TT_INLINE void pw_block(const int8_t *x, int32_t pixels, const int8_t *w, int32_t group_in, const int32_t *zero_terms,
+                        const int32_t *bias, const float *m, int32_t output_zero, int8_t *y, uint8_t *mask,
+                        int32_t bit, int NOUT, int NV, int32_t lanes)
+{
+    /* Named accumulators, not an array: gcc keeps arrays of vectors in memory. */
+    int32x4_t a00, a01, a10, a11, a20, a21;
+    a00 = a01 = vdupq_n_s32(-zero_terms[0]);
+    a10 = a11 = vdupq_n_s32(NOUT > 1 ? -zero_terms[1] : 0);
+    a20 = a21 = vdupq_n_s32(NOUT > 2 ? -zero_terms[2] : 0);
+    const int full = lanes == 4 * NV;
+    const mve_pred16_t p0 = vctp32q((uint32_t)(lanes < 4 ? lanes : 4));
+    const mve_pred16_t p1 = vctp32q((uint32_t)(lanes > 4 ? lanes - 4 : 0));
+    const int8_t *w0 = w, *w1 = w + group_in, *w2 = w + 2 * group_in;
+    for (int32_t c = 0; c < group_in; ++c) {
+        int32x4_t x0, x1 = vdupq_n_s32(0);
+        if (full) {
+            x0 = vldrbq_s32(x);
+            if (NV > 1) {
+                x1 = vldrbq_s32(x + 4);
+            }
+        } else {
+            /* The block's tail: predicated loads read nothing past the plane. */
+            x0 = vldrbq_z_s32(x, p0);
+            if (NV > 1) {
+                x1 = vldrbq_z_s32(x + 4, p1);
+            }
+        }
+        x += pixels;
+        const int32_t u0 = *w0++;
+        a00 = vmlaq_n_s32(a00, x0, u0);
+        if (NV > 1) {
+            a01 = vmlaq_n_s32(a01, x1, u0);
+        }
+        if (NOUT > 1) {
+            const int32_t u1 = *w1++;
+            a10 = vmlaq_n_s32(a10, x0, u1);
+            if (NV > 1) {
+                a11 = vmlaq_n_s32(a11, x1, u1);
+            }
+        }
+        if (NOUT > 2) {
+            const int32_t u2 = *w2++;
+            a20 = vmlaq_n_s32(a20, x0, u2);
+            if (NV > 1) {
+                a21 = vmlaq_n_s32(a21, x1, u2);
+            }
+        }
+    }
+    const int32_t n0 = lanes < 4 ? lanes : 4;
+    const int32_t n1 = lanes - 4;
+    store4(y, mask, bit, a00, n0, bias[0], m[0], output_zero);
+    if (NV > 1) {
+        store4(y + 4, mask, bit + 4, a01, n1, bias[0], m[0], output_zero);
+    }
+    if (NOUT > 1) {
+        store4(y + pixels, mask, bit + pixels, a10, n0, bias[1], m[1], output_zero);
+        if (NV > 1) {
+            store4(y + pixels + 4, mask, bit + pixels + 4, a11, n1, bias[1], m[1], output_zero);
+        }
+    }
+    if (NOUT > 2) {
+        store4(y + 2 * pixels, mask, bit + 2 * pixels, a20, n0, bias[2], m[2], output_zero);
+        if (NV > 1) {
+            store4(y + 2 * pixels + 4, mask, bit + 2 * pixels + 4, a21, n1, bias[2], m[2], output_zero);
+        }
+    }
+}
+
+/* Out of line per NOUT so that each block loop gets the 8 Q registers to itself. */
+#define PW_BLOCKS(NOUT)                                                                                              \
+    static __attribute__((noinline)) void pw_row_##NOUT(const int8_t *x, int32_t pixels, const int8_t *w,           \
+                                                         int32_t group_in, const int32_t *zt, const int32_t *bias,  \
+                                                         const float *m, int32_t oz, int8_t *y, uint8_t *mask,      \
+                                                         int32_t bit)                                               \
+    {                                                                                                                \
+        int32_t p = 0;                                                                                               \
+        for (; p + 8 <= pixels; p += 8) {                                                                            \
+            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, 2, 8);                 \
+        }                                                                                                            \
+        const int32_t rest = pixels - p;                                                                             \
+        if (rest > 4) {                                                                                              \
+            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, 2, rest);              \
+        } else if (rest > 0) {                                                                                       \
+            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, 1, rest);              \
+        }                                                                                                            \
+    }
+PW_BLOCKS(1)
+PW_BLOCKS(2)
+PW_BLOCKS(3)
+#undef PW_BLOCKS
+
+int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                               const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                               int32_t stride_h, int32_t stride_w,
+                               int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                               int32_t groups)
+{
+    if (kernel_h != 1 || kernel_w != 1 || stride_h != 1 || stride_w != 1 || pad_top != 0 || pad_left != 0 ||
+        pad_bottom != 0 || pad_right != 0 || groups < 1 || in_channels % groups != 0 || out_channels % groups != 0) {
+        return 0;
+    }
+    const int32_t pixels = in_h * in_w;
+    const int32_t group_in = in_channels / groups;
+    const int32_t group_out = out_channels / groups;
+    for (int32_t n = 0; n < batch; ++n) {
+        for (int32_t o = 0; o < out_channels;) {
+            const int32_t g = o / group_out;
+            const int32_t left = (g + 1) * group_out - o; /* output channels left in this group */
+            const int32_t block = left >= 3 ? 3 : left;
+            const int8_t *x = input + (n * in_channels + g * group_in) * pixels;
+            const int8_t *w = weight + o * group_in;
+            int32_t zero_terms[3];
+            for (int32_t j = 0; j < block; ++j) {
+                int32_t sum = 0;
+                for (int32_t c = 0; c < group_in; ++c) {
+                    sum += w[j * group_in + c];
+                }
+                zero_terms[j] = input_zero * sum;
+            }
+            const int32_t bit = (n * out_channels + o) * pixels;
+            int8_t *y = output + bit;
+            if (block == 3) {
+                pw_row_3(x, pixels, w, group_in, zero_terms, bias + o, multipliers + o, output_zero, y, mask, bit);
+            } else if (block == 2) {
+                pw_row_2(x, pixels, w, group_in, zero_terms, bias + o, multipliers + o, output_zero, y, mask, bit);
+            } else {
+                pw_row_1(x, pixels, w, group_in, zero_terms, bias + o, multipliers + o, output_zero, y, mask, bit);
+            }
+            o += block;
+        }
+    }
+    mask_finish(mask, batch * out_channels * pixels);
+    return 1;
+}
+
+/* ------------------------------------------------------------ depthwise */
+
+/* Per channel the input rows are copied into an int8 scratch padded with the
+ * input zero point (x - z = 0 there, real zero), so every window is whole and
+ * the sum is sum(x * w) - z * sum(w) over all taps. Planes bigger than the
+ * scratch go in bands of output rows. Stride 2 along a row reads 4 outputs'
+ * taps with one gather (VLDRB.S32 with byte offsets 0, 2, 4, 6: one
+ * instruction, though a slower one on the core than a contiguous load). */
+#define DWM_SCRATCH 8192
+#define DWM_SLACK 64 /* the last chunk of a row may read (not use) up to 16 * 2 + KW bytes further */
+
+/* Copies `count` bytes with predicated 16-byte vectors. */
+TT_INLINE void copy_bytes(int8_t *d, const int8_t *s, int32_t count)
+{
+    for (int32_t i = 0; i < count; i += 16) {
+        const mve_pred16_t p = vctp8q((uint32_t)(count - i));
+        vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, p), p);
+    }
+}
+
+TT_INLINE void fill_bytes(int8_t *d, int8_t value, int32_t count)
+{
+    const int8x16_t v = vdupq_n_s8(value);
+    for (int32_t i = 0; i < count; i += 16) {
+        vstrbq_p_s8(d + i, v, vctp8q((uint32_t)(count - i)));
+    }
+}
+
+/* `lanes` (1..16) outputs of one output row: NV vectors of 4, KH x KW taps
+ * (KW constant when known), column stride SW (1 or 2). */
+TT_INLINE void dw_chunk(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int NV,
+                        int32_t init, int32_t lanes, int32_t bias, float m, int32_t output_zero, int8_t *y,
+                        uint8_t *mask, int32_t bit)
+{
+    int32x4_t a0, a1, a2, a3; /* named, not an array: gcc keeps arrays of vectors in memory */
+    a0 = a1 = a2 = a3 = vdupq_n_s32(init);
+    const uint32x4_t offsets = {0, 2, 4, 6};
+    for (int32_t kh = 0; kh < KH; ++kh) {
+        for (int32_t kw = 0; kw < KW; ++kw) {
+            const int32_t wv = w[kw];
+            const int8_t *r = row + kw;
+#define DW_TAP(V, A)                                                                                                 \
+    if (NV > V) {                                                                                                    \
+        A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(r + 4 * V) : vldrbq_gather_offset_s32(r + 8 * V, offsets), wv);     \
+    }
+            DW_TAP(0, a0)
+            DW_TAP(1, a1)
+            DW_TAP(2, a2)
+            DW_TAP(3, a3)
+#undef DW_TAP
+        }
+        row += srow;
+        w += KW;
+    }
+    store4(y, mask, bit, a0, lanes < 4 ? lanes : 4, bias, m, output_zero);
+    if (NV > 1) {
+        store4(y + 4, mask, bit + 4, a1, lanes < 8 ? lanes - 4 : 4, bias, m, output_zero);
+    }
+    if (NV > 2) {
+        store4(y + 8, mask, bit + 8, a2, lanes < 12 ? lanes - 8 : 4, bias, m, output_zero);
+    }
+    if (NV > 3) {
+        store4(y + 12, mask, bit + 12, a3, lanes - 12, bias, m, output_zero);
+    }
+}
+
+/* One output row of out_w outputs: chunks of 16, then one of 4, 8 or 12 (the
+ * last vector predicated). */
+TT_INLINE void dw_row(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int32_t init,
+                      int32_t out_w, int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask, int32_t bit)
+{
+    int32_t ox = 0;
+    for (; ox + 16 <= out_w; ox += 16) {
+        dw_chunk(row + ox * SW, srow, w, KH, KW, SW, 4, init, 16, bias, m, oz, y + ox, mask, bit + ox);
+    }
+    const int32_t rest = out_w - ox;
+    const int32_t nv = (rest + 3) / 4;
+    const int8_t *r = row + ox * SW;
+    if (nv == 1) {
+        dw_chunk(r, srow, w, KH, KW, SW, 1, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+    } else if (nv == 2) {
+        dw_chunk(r, srow, w, KH, KW, SW, 2, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+    } else if (nv == 3) {
+        dw_chunk(r, srow, w, KH, KW, SW, 3, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+    } else if (nv == 4) {
+        dw_chunk(r, srow, w, KH, KW, SW, 4, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+    }
+}
+
+/* The rows of a band, specialised per (KW, SW): constant tap counts unroll. */
+#define DW_ROWS(NAME, KW_CONST, SW)                                                                                  \
+    static __attribute__((noinline)) void NAME(const int8_t *s, int32_t srow, int32_t sh, const int8_t *w,          \
+                                               int32_t KH, int32_t KW, int32_t init, int32_t rows, int32_t out_w,   \
+                                               int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask,         \
+                                               int32_t bit)                                                         \
+    {                                                                                                                \
+        for (int32_t oy = 0; oy < rows; ++oy) {                                                                      \
+            dw_row(s + oy * sh * srow, srow, w, KH, KW_CONST, SW, init, out_w, bias, m, oz, y + oy * out_w, mask,    \
+                   bit + oy * out_w);                                                                                \
+        }                                                                                                            \
+        (void)KW;                                                                                                    \
+    }
+DW_ROWS(dw_rows_3s1, 3, 1)
+DW_ROWS(dw_rows_3s2, 3, 2)
+DW_ROWS(dw_rows_5s1, 5, 1)
+DW_ROWS(dw_rows_5s2, 5, 2)
+DW_ROWS(dw_rows_7s1, 7, 1)
+DW_ROWS(dw_rows_7s2, 7, 2)
+DW_ROWS(dw_rows_ks1, KW, 1)
+DW_ROWS(dw_rows_ks2, KW, 2)
+#undef DW_ROWS
+
+int tt_mve_conv2d_depthwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                               const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                               int32_t stride_h, int32_t stride_w,
+                               int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                               int32_t groups)
+{
+    const int32_t srow = in_w + pad_left + pad_right;
+    if (groups != in_channels || out_channels != in_channels || groups < 1 || kernel_h < 1 || kernel_w < 1 ||
+        (stride_h != 1 && stride_h != 2) || (stride_w != 1 && stride_w != 2) || pad_top < 0 || pad_left < 0 ||
+        pad_bottom < 0 || pad_right < 0 || input_zero < -128 || input_zero > 127 || srow * kernel_h > DWM_SCRATCH) {
+        return 0;
+    }
+    const int32_t out_h = (in_h + pad_top + pad_bottom - kernel_h) / stride_h + 1;
+    const int32_t out_w = (srow - kernel_w) / stride_w + 1;
+    if (out_h <= 0 || out_w <= 0) {
+        return 0;
+    }
+    int8_t scratch[DWM_SCRATCH + DWM_SLACK];
+    /* Output rows per band: (band - 1) * stride_h + kernel_h input rows fit. */
+    int32_t band = (DWM_SCRATCH / srow - kernel_h) / stride_h + 1;
+    if (band > out_h) {
+        band = out_h;
+    }
+    const int32_t band_rows = (band - 1) * stride_h + kernel_h;
+    /* Padding columns (and rows outside the input) hold the zero point; the
+     * slack is set too, so the lanes computed past a row's end read defined bytes. */
+    fill_bytes(scratch, (int8_t)input_zero, band_rows * srow + DWM_SLACK);
+    const int32_t taps = kernel_h * kernel_w;
+    const int32_t plane = in_h * in_w;
+    for (int32_t n = 0; n < batch; ++n) {
+        for (int32_t c = 0; c < in_channels; ++c) {
+            const int8_t *x = input + (n * in_channels + c) * plane;
+            const int8_t *w = weight + c * taps;
+            const int32_t bit = (n * in_channels + c) * out_h * out_w;
+            int32_t wsum = 0;
+            for (int32_t i = 0; i < taps; ++i) {
+                wsum += w[i];
+            }
+            const int32_t init = -input_zero * wsum;
+            for (int32_t oy0 = 0; oy0 < out_h; oy0 += band) {
+                const int32_t rows_out = out_h - oy0 < band ? out_h - oy0 : band;
+                const int32_t first_row = oy0 * stride_h - pad_top;
+                const int32_t rows = (rows_out - 1) * stride_h + kernel_h;
+                for (int32_t j = 0; j < rows; ++j) {
+                    const int32_t iy = first_row + j;
+                    int8_t *d = scratch + j * srow + pad_left;
+                    if (iy < 0 || iy >= in_h) {
+                        fill_bytes(d, (int8_t)input_zero, in_w); /* a previous band or channel may have filled it */
+                    } else {
+                        copy_bytes(d, x + iy * in_w, in_w);
+                    }
+                }
+                const int32_t b = bias[c];
+                const float m = multipliers[c];
+                int8_t *y = output + bit + oy0 * out_w;
+                const int32_t at = bit + oy0 * out_w;
+#define DW_CALL(F) F(scratch, srow, stride_h, w, kernel_h, kernel_w, init, rows_out, out_w, b, m, output_zero, y, mask, at)
+                if (stride_w == 1) {
+                    if (kernel_w == 3) {
+                        DW_CALL(dw_rows_3s1);
+                    } else if (kernel_w == 5) {
+                        DW_CALL(dw_rows_5s1);
+                    } else if (kernel_w == 7) {
+                        DW_CALL(dw_rows_7s1);
+                    } else {
+                        DW_CALL(dw_rows_ks1);
+                    }
+                } else {
+                    if (kernel_w == 3) {
+                        DW_CALL(dw_rows_3s2);
+                    } else if (kernel_w == 5) {
+                        DW_CALL(dw_rows_5s2);
+                    } else if (kernel_w == 7) {
+                        DW_CALL(dw_rows_7s2);
+                    } else {
+                        DW_CALL(dw_rows_ks2);
+                    }
+                }
+#undef DW_CALL
+            }
+        }
+    }
+    mask_finish(mask, batch * in_channels * out_h * out_w);
+    return 1;
+}
+
+int tt_mve_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                     const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                     int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                     int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                     int32_t stride_h, int32_t stride_w,
+                     int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                     int32_t groups)
+{
+    return tt_mve_conv2d_pointwise_s8(input, input_zero, weight, bias, multipliers, output_zero, output, mask,
+                                      batch, in_channels, in_h, in_w, out_channels, kernel_h, kernel_w, stride_h,
+                                      stride_w, pad_top, pad_left, pad_bottom, pad_right, groups) ||
+           tt_mve_conv2d_depthwise_s8(input, input_zero, weight, bias, multipliers, output_zero, output, mask,
+                                      batch, in_channels, in_h, in_w, out_channels, kernel_h, kernel_w, stride_h,
+                                      stride_w, pad_top, pad_left, pad_bottom, pad_right, groups);
+}
+
+/* ------------------------------------------------------------ SGD */
+
+/* W = sat8(W - rint(f32(g * lr))) as tt_sgd_update_rows_s8, 4 per vector:
+ * VMUL (the f32 product), VMINNM against 2^30 (the portable bound: a NaN
+ * product gives the bound, as there; minNum returns the number), VCVTN (rint
+ * ties to even, saturating: a step below -2^31 saturates, and W - step then
+ * saturates at +127 either way), VQSUB, clamp, count the changed lanes. */
+TT_INLINE int32x4_t sgd4(int32x4_t p, float32x4_t g, float lr, float32x4_t bound, mve_pred16_t *saturated)
+{
+    const float32x4_t step = vminnmq_f32(vmulq_n_f32(g, lr), bound);
+    const int32x4_t raw = vqsubq_s32(p, vcvtnq_s32_f32(step));
+    const int32x4_t value = vmaxq_s32(vminq_s32(raw, vdupq_n_s32(127)), vdupq_n_s32(-128));
+    *saturated = vcmpneq_s32(raw, value);
+    return value;
+}
+
+static int32_t sgd_row_s8(int8_t *p, const float *g, float lr, int32_t count)
+{
+    const float32x4_t bound = vdupq_n_f32(1073741824.0f); /* 2^30, TT_STEP_BOUND_S8 */
+    uint32x4_t counts = vdupq_n_u32(0);
+    int32_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        mve_pred16_t s0, s1;
+        const int32x4_t v0 = sgd4(vldrbq_s32(p + i), vldrwq_f32(g + i), lr, bound, &s0);
+        const int32x4_t v1 = sgd4(vldrbq_s32(p + i + 4), vldrwq_f32(g + i + 4), lr, bound, &s1);
+        vstrbq_s32(p + i, v0);
+        vstrbq_s32(p + i + 4, v1);
+        counts = vaddq_m_n_u32(counts, counts, 1u, s0);
+        counts = vaddq_m_n_u32(counts, counts, 1u, s1);
+    }
+    for (; i < count; i += 4) {
+        const mve_pred16_t live = vctp32q((uint32_t)(count - i));
+        mve_pred16_t s;
+        const int32x4_t v = sgd4(vldrbq_z_s32(p + i, live), vldrwq_z_f32(g + i, live), lr, bound, &s);
+        vstrbq_p_s32(p + i, v, live);
+        counts = vaddq_m_n_u32(counts, counts, 1u, s & live);
+    }
+    return (int32_t)vaddvq_u32(counts);
+}
+
+int32_t tt_mve_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
+                                  int32_t rows, int32_t row_length, int32_t param_row_stride)
+{
+    int32_t saturated = 0;
+    for (int32_t r = 0; r < rows; ++r) {
+        saturated += sgd_row_s8(param + r * param_row_stride, grad + r * row_length, lr, row_length);
+    }
+    return saturated;
+}
+
+int32_t tt_mve_sgd_update_s8(int8_t *param, const float *grad, float lr, int32_t count)
+{
+    return sgd_row_s8(param, grad, lr, count);
+}
+
+#else /* no MVE: the conv paths decline, the updates are the portable ones */
+
+int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                               const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                               int32_t stride_h, int32_t stride_w,
+                               int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                               int32_t groups)
+{
+    (void)input, (void)input_zero, (void)weight, (void)bias, (void)multipliers, (void)output_zero, (void)output;
+    (void)mask, (void)batch, (void)in_channels, (void)in_h, (void)in_w, (void)out_channels, (void)kernel_h;
+    (void)kernel_w, (void)stride_h, (void)stride_w, (void)pad_top, (void)pad_left, (void)pad_bottom;
+    (void)pad_right, (void)groups;
+    return 0;
+}
+
+int tt_mve_conv2d_depthwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                               const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                               int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                               int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                               int32_t stride_h, int32_t stride_w,
+                               int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                               int32_t groups)
+{
+    return tt_mve_conv2d_pointwise_s8(input, input_zero, weight, bias, multipliers, output_zero, output, mask,
+                                      batch, in_channels, in_h, in_w, out_channels, kernel_h, kernel_w, stride_h,
+                                      stride_w, pad_top, pad_left, pad_bottom, pad_right, groups);
+}
+
+int tt_mve_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                     const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                     int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
+                     int32_t out_channels, int32_t kernel_h, int32_t kernel_w,
+                     int32_t stride_h, int32_t stride_w,
+                     int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
+                     int32_t groups)
+{
+    return tt_mve_conv2d_pointwise_s8(input, input_zero, weight, bias, multipliers, output_zero, output, mask,
+                                      batch, in_channels, in_h, in_w, out_channels, kernel_h, kernel_w, stride_h,
+                                      stride_w, pad_top, pad_left, pad_bottom, pad_right, groups);
+}
+
+int32_t tt_mve_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
+                                  int32_t rows, int32_t row_length, int32_t param_row_stride)
+{
+    return tt_sgd_update_rows_s8(param, grad, lr, rows, row_length, param_row_stride);
+}
+
+int32_t tt_mve_sgd_update_s8(int8_t *param, const float *grad, float lr, int32_t count)
+{
+    return tt_sgd_update_s8(param, grad, lr, count);
+}
+
+#endif
