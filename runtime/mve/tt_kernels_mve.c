@@ -46,7 +46,7 @@ int tt_mve_available(void)
 
 /* ------------------------------------------------------------ shared */
 
-/* Writes `count` (<= 8) mask bits at flat bit index `index`, leaving the
+/* Writes `count` (1..16) mask bits at flat bit index `index`, leaving the
  * neighbouring bits as they are (outputs need not come in flat order). */
 TT_INLINE void mask_put(uint8_t *mask, int32_t index, uint32_t bits, int32_t count)
 {
@@ -56,11 +56,17 @@ TT_INLINE void mask_put(uint8_t *mask, int32_t index, uint32_t bits, int32_t cou
         *byte = (uint8_t)bits;
         return;
     }
-    const uint32_t field = (((1u << count) - 1u) << shift);
+    if (shift == 0 && count == 16) {
+        byte[0] = (uint8_t)bits;
+        byte[1] = (uint8_t)(bits >> 8);
+        return;
+    }
+    const uint32_t field = ((1u << count) - 1u) << shift;
     const uint32_t value = bits << shift;
-    byte[0] = (uint8_t)((byte[0] & ~field) | (value & field & 0xffu));
-    if (shift + (uint32_t)count > 8u) {
-        byte[1] = (uint8_t)((byte[1] & ~(field >> 8)) | ((value & field) >> 8));
+    const int32_t bytes = (int32_t)(shift + (uint32_t)count + 7u) >> 3;
+    for (int32_t i = 0; i < bytes; ++i) {
+        const uint32_t f = field >> (8 * i);
+        byte[i] = (uint8_t)((byte[i] & ~f) | ((value >> (8 * i)) & f));
     }
 }
 
@@ -72,138 +78,156 @@ static void mask_finish(uint8_t *mask, int32_t total)
     }
 }
 
-/* Requantizes 4 accumulators (sum - zero_term, wrap-exact) to int8 values in
- * int32 lanes; *inside = the lanes whose clamp did nothing. */
-TT_INLINE int32x4_t requant4(int32x4_t acc, int32_t bias, float multiplier, int32_t zero, mve_pred16_t *inside)
+/* rint(f32(sat32(acc + bias)) * multiplier) + zero, saturated to int32, for 4
+ * accumulators (sum - zero_term, wrap-exact). */
+TT_INLINE int32x4_t round4(int32x4_t acc, int32_t bias, float multiplier, int32_t zero)
 {
     acc = vqaddq_n_s32(acc, bias);
     const float32x4_t product = vmulq_n_f32(vcvtq_f32_s32(acc), multiplier);
-    const int32x4_t rounded = vqaddq_n_s32(vcvtnq_s32_f32(product), zero);
-    const int32x4_t value = vmaxq_s32(vminq_s32(rounded, vdupq_n_s32(127)), vdupq_n_s32(-128));
-    *inside = vcmpeqq_s32(rounded, value);
-    return value;
+    return vqaddq_n_s32(vcvtnq_s32_f32(product), zero);
 }
 
-/* The mask bits of up to 4 lanes: lane i -> bit i. */
-TT_INLINE uint32_t lane_bits(mve_pred16_t inside)
+/* Clamp to [-128, 127] without constant registers: a saturating shift left by
+ * 24 saturates exactly the values outside int8, the shift back restores the rest. */
+TT_INLINE int32x4_t clamp8(int32x4_t r)
 {
-    const int32x4_t weights = {1, 2, 4, 8};
-    return (uint32_t)vaddvq_s32(vpselq_s32(weights, vdupq_n_s32(0), inside));
+    return vshrq_n_s32(vqshlq_n_s32(r, 24), 24);
 }
 
-/* Stores `lanes` (1..4) requantized values at y and their mask bits at `bit`. */
-TT_INLINE void store4(int8_t *y, uint8_t *mask, int32_t bit, int32x4_t acc, int32_t lanes, int32_t bias, float m,
-                      int32_t zero)
+/* Requantizes one vector of `lanes` (<= 0: none, >= 4: all) outputs, stores
+ * them at y and returns their mask bits (lane i -> bit i) when `mask`. */
+TT_INLINE uint32_t store_vec(int8_t *y, int32x4_t acc, int32_t lanes, int32_t bias, float m, int32_t zero, int mask)
 {
-    mve_pred16_t inside;
-    const int32x4_t value = requant4(acc, bias, m, zero, &inside);
-    if (lanes == 4) {
+    if (lanes <= 0) {
+        return 0;
+    }
+    const int32x4_t rounded = round4(acc, bias, m, zero);
+    const int32x4_t value = clamp8(rounded);
+    if (lanes >= 4) {
         vstrbq_s32(y, value);
     } else {
         vstrbq_p_s32(y, value, vctp32q((uint32_t)lanes));
     }
-    if (mask != NULL) {
-        mask_put(mask, bit, lane_bits(inside), lanes);
+    if (!mask) {
+        return 0;
+    }
+    /* The clamp mask: the clamp left the value as it was. */
+    const int32x4_t weights = {1, 2, 4, 8};
+    return (uint32_t)vaddvq_p_s32(weights, vcmpeqq_s32(rounded, value));
+}
+
+/* Up to 4 vectors (NV) of consecutive outputs of one channel: `lanes` of them real. */
+TT_INLINE void store_run(int8_t *y, uint8_t *mask, int32_t bit, int NV, int32_t lanes, int32x4_t a0, int32x4_t a1,
+                         int32x4_t a2, int32x4_t a3, int32_t bias, float m, int32_t zero)
+{
+    const int with_mask = mask != NULL;
+    uint32_t bits = store_vec(y, a0, lanes, bias, m, zero, with_mask);
+    if (NV > 1) {
+        bits |= store_vec(y + 4, a1, lanes - 4, bias, m, zero, with_mask) << 4;
+    }
+    if (NV > 2) {
+        bits |= store_vec(y + 8, a2, lanes - 8, bias, m, zero, with_mask) << 8;
+    }
+    if (NV > 3) {
+        bits |= store_vec(y + 12, a3, lanes - 12, bias, m, zero, with_mask) << 12;
+    }
+    if (with_mask) {
+        mask_put(mask, bit, bits, lanes < 4 * NV ? lanes : 4 * NV);
     }
 }
 
 /* ------------------------------------------------------------ 1x1 conv */
 
-/* NOUT output channels x NV vectors of 4 pixels. x: the group's channel 0 at
- * the block's first pixel; w: NOUT weight rows of group_in. `lanes` pixels of
- * the 4 * NV are real (the rest are neither loaded nor stored). With no zero
- * padding the zero point comes out of the sum: sum((x - z) * w) = sum(x * w) -
- * z * sum(w), wrap-exact in int32 (the conv verifier bounds the true sums), so
- * the accumulators start at -z * sum(w). */
+/* NOUT output channels x NV vectors of 4 pixels (NOUT * NV <= 6, NV <= 4:
+ * with one register for the input vector that fills the 8 Q registers). x:
+ * the group's channel 0 at the block's first pixel; w: NOUT weight rows of
+ * group_in. `lanes` pixels of the 4 * NV are real (the rest are neither loaded
+ * nor stored). With no zero padding the zero point comes out of the sum:
+ * sum((x - z) * w) = sum(x * w) - z * sum(w), wrap-exact in int32 (the conv
+ * verifier bounds the true sums), so the accumulators start at -z * sum(w). */
 TT_INLINE void pw_block(const int8_t *x, int32_t pixels, const int8_t *w, int32_t group_in, const int32_t *zero_terms,
                         const int32_t *bias, const float *m, int32_t output_zero, int8_t *y, uint8_t *mask,
                         int32_t bit, int NOUT, int NV, int32_t lanes)
 {
     /* Named accumulators, not an array: gcc keeps arrays of vectors in memory. */
-    int32x4_t a00, a01, a10, a11, a20, a21;
-    a00 = a01 = vdupq_n_s32(-zero_terms[0]);
-    a10 = a11 = vdupq_n_s32(NOUT > 1 ? -zero_terms[1] : 0);
-    a20 = a21 = vdupq_n_s32(NOUT > 2 ? -zero_terms[2] : 0);
+    const int32x4_t z0 = vdupq_n_s32(-zero_terms[0]);
+    const int32x4_t z1 = vdupq_n_s32(NOUT > 1 ? -zero_terms[1] : 0);
+    const int32x4_t z2 = vdupq_n_s32(NOUT > 2 ? -zero_terms[2] : 0);
+    int32x4_t a00 = z0, a01 = z0, a02 = z0, a03 = z0;
+    int32x4_t a10 = z1, a11 = z1, a12 = z1;
+    int32x4_t a20 = z2, a21 = z2;
     const int full = lanes == 4 * NV;
-    const mve_pred16_t p0 = vctp32q((uint32_t)(lanes < 4 ? lanes : 4));
-    const mve_pred16_t p1 = vctp32q((uint32_t)(lanes > 4 ? lanes - 4 : 0));
+    const mve_pred16_t p0 = vctp32q((uint32_t)(lanes < 0 ? 0 : lanes));
+    const mve_pred16_t p1 = vctp32q((uint32_t)(lanes < 4 ? 0 : lanes - 4));
+    const mve_pred16_t p2 = vctp32q((uint32_t)(lanes < 8 ? 0 : lanes - 8));
+    const mve_pred16_t p3 = vctp32q((uint32_t)(lanes < 12 ? 0 : lanes - 12));
     const int8_t *w0 = w, *w1 = w + group_in, *w2 = w + 2 * group_in;
+#pragma GCC unroll 2
     for (int32_t c = 0; c < group_in; ++c) {
-        int32x4_t x0, x1 = vdupq_n_s32(0);
-        if (full) {
-            x0 = vldrbq_s32(x);
-            if (NV > 1) {
-                x1 = vldrbq_s32(x + 4);
-            }
-        } else {
-            /* The block's tail: predicated loads read nothing past the plane. */
-            x0 = vldrbq_z_s32(x, p0);
-            if (NV > 1) {
-                x1 = vldrbq_z_s32(x + 4, p1);
-            }
-        }
-        x += pixels;
+        /* A tail block's predicated loads read nothing past the plane. */
+#define PW_LOAD(V, P) (full ? vldrbq_s32(x + 4 * (V)) : vldrbq_z_s32(x + 4 * (V), P))
         const int32_t u0 = *w0++;
-        a00 = vmlaq_n_s32(a00, x0, u0);
-        if (NV > 1) {
-            a01 = vmlaq_n_s32(a01, x1, u0);
-        }
+        const int32_t u1 = NOUT > 1 ? *w1++ : 0;
+        const int32_t u2 = NOUT > 2 ? *w2++ : 0;
+        int32x4_t xv = PW_LOAD(0, p0);
+        a00 = vmlaq_n_s32(a00, xv, u0);
         if (NOUT > 1) {
-            const int32_t u1 = *w1++;
-            a10 = vmlaq_n_s32(a10, x0, u1);
-            if (NV > 1) {
-                a11 = vmlaq_n_s32(a11, x1, u1);
-            }
+            a10 = vmlaq_n_s32(a10, xv, u1);
         }
         if (NOUT > 2) {
-            const int32_t u2 = *w2++;
-            a20 = vmlaq_n_s32(a20, x0, u2);
-            if (NV > 1) {
-                a21 = vmlaq_n_s32(a21, x1, u2);
+            a20 = vmlaq_n_s32(a20, xv, u2);
+        }
+        if (NV > 1) {
+            xv = PW_LOAD(1, p1);
+            a01 = vmlaq_n_s32(a01, xv, u0);
+            if (NOUT > 1) {
+                a11 = vmlaq_n_s32(a11, xv, u1);
+            }
+            if (NOUT > 2) {
+                a21 = vmlaq_n_s32(a21, xv, u2);
             }
         }
-    }
-    const int32_t n0 = lanes < 4 ? lanes : 4;
-    const int32_t n1 = lanes - 4;
-    store4(y, mask, bit, a00, n0, bias[0], m[0], output_zero);
-    if (NV > 1) {
-        store4(y + 4, mask, bit + 4, a01, n1, bias[0], m[0], output_zero);
-    }
-    if (NOUT > 1) {
-        store4(y + pixels, mask, bit + pixels, a10, n0, bias[1], m[1], output_zero);
-        if (NV > 1) {
-            store4(y + pixels + 4, mask, bit + pixels + 4, a11, n1, bias[1], m[1], output_zero);
+        if (NV > 2) {
+            xv = PW_LOAD(2, p2);
+            a02 = vmlaq_n_s32(a02, xv, u0);
+            if (NOUT > 1) {
+                a12 = vmlaq_n_s32(a12, xv, u1);
+            }
         }
+        if (NV > 3) {
+            xv = PW_LOAD(3, p3);
+            a03 = vmlaq_n_s32(a03, xv, u0);
+        }
+#undef PW_LOAD
+        x += pixels;
+    }
+    store_run(y, mask, bit, NV, lanes, a00, a01, a02, a03, bias[0], m[0], output_zero);
+    if (NOUT > 1) {
+        store_run(y + pixels, mask, bit + pixels, NV, lanes, a10, a11, a12, a12, bias[1], m[1], output_zero);
     }
     if (NOUT > 2) {
-        store4(y + 2 * pixels, mask, bit + 2 * pixels, a20, n0, bias[2], m[2], output_zero);
-        if (NV > 1) {
-            store4(y + 2 * pixels + 4, mask, bit + 2 * pixels + 4, a21, n1, bias[2], m[2], output_zero);
-        }
+        store_run(y + 2 * pixels, mask, bit + 2 * pixels, NV, lanes, a20, a21, a21, a21, bias[2], m[2], output_zero);
     }
 }
 
-/* Out of line per NOUT so that each block loop gets the 8 Q registers to itself. */
-#define PW_BLOCKS(NOUT)                                                                                              \
+/* Out of line per block shape so that each block loop gets the 8 Q registers to itself. */
+#define PW_BLOCKS(NOUT, NV)                                                                                          \
     static __attribute__((noinline)) void pw_row_##NOUT(const int8_t *x, int32_t pixels, const int8_t *w,           \
                                                          int32_t group_in, const int32_t *zt, const int32_t *bias,  \
                                                          const float *m, int32_t oz, int8_t *y, uint8_t *mask,      \
                                                          int32_t bit)                                               \
     {                                                                                                                \
         int32_t p = 0;                                                                                               \
-        for (; p + 8 <= pixels; p += 8) {                                                                            \
-            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, 2, 8);                 \
+        for (; p + 4 * NV <= pixels; p += 4 * NV) {                                                                  \
+            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, NV, 4 * NV);           \
         }                                                                                                            \
-        const int32_t rest = pixels - p;                                                                             \
-        if (rest > 4) {                                                                                              \
-            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, 2, rest);              \
-        } else if (rest > 0) {                                                                                       \
-            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, 1, rest);              \
+        if (p < pixels) {                                                                                            \
+            pw_block(x + p, pixels, w, group_in, zt, bias, m, oz, y + p, mask, bit + p, NOUT, NV, pixels - p);       \
         }                                                                                                            \
     }
-PW_BLOCKS(1)
-PW_BLOCKS(2)
-PW_BLOCKS(3)
+PW_BLOCKS(1, 4)
+PW_BLOCKS(2, 3)
+PW_BLOCKS(3, 2)
 #undef PW_BLOCKS
 
 int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
@@ -225,7 +249,7 @@ int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const in
         for (int32_t o = 0; o < out_channels;) {
             const int32_t g = o / group_out;
             const int32_t left = (g + 1) * group_out - o; /* output channels left in this group */
-            const int32_t block = left >= 3 ? 3 : left;
+            const int32_t block = left >= 3 ? 3 : left; /* 3 x 8 pixels, then 2 x 12 or 1 x 16 */
             const int8_t *x = input + (n * in_channels + g * group_in) * pixels;
             const int8_t *w = weight + o * group_in;
             int32_t zero_terms[3];
@@ -290,6 +314,7 @@ TT_INLINE void dw_chunk(const int8_t *row, int32_t srow, const int8_t *w, int32_
     a0 = a1 = a2 = a3 = vdupq_n_s32(init);
     const uint32x4_t offsets = {0, 2, 4, 6};
     for (int32_t kh = 0; kh < KH; ++kh) {
+#pragma GCC unroll 7
         for (int32_t kw = 0; kw < KW; ++kw) {
             const int32_t wv = w[kw];
             const int8_t *r = row + kw;
@@ -306,16 +331,7 @@ TT_INLINE void dw_chunk(const int8_t *row, int32_t srow, const int8_t *w, int32_
         row += srow;
         w += KW;
     }
-    store4(y, mask, bit, a0, lanes < 4 ? lanes : 4, bias, m, output_zero);
-    if (NV > 1) {
-        store4(y + 4, mask, bit + 4, a1, lanes < 8 ? lanes - 4 : 4, bias, m, output_zero);
-    }
-    if (NV > 2) {
-        store4(y + 8, mask, bit + 8, a2, lanes < 12 ? lanes - 8 : 4, bias, m, output_zero);
-    }
-    if (NV > 3) {
-        store4(y + 12, mask, bit + 12, a3, lanes - 12, bias, m, output_zero);
-    }
+    store_run(y, mask, bit, NV, lanes, a0, a1, a2, a3, bias, m, output_zero);
 }
 
 /* One output row of out_w outputs: chunks of 16, then one of 4, 8 or 12 (the
