@@ -136,6 +136,23 @@ TT_INLINE void store_run(int8_t *y, uint8_t *mask, int32_t bit, int NV, int32_t 
     }
 }
 
+/* Copies `count` bytes with predicated 16-byte vectors. */
+TT_INLINE void copy_bytes(int8_t *d, const int8_t *s, int32_t count)
+{
+    for (int32_t i = 0; i < count; i += 16) {
+        const mve_pred16_t p = vctp8q((uint32_t)(count - i));
+        vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, p), p);
+    }
+}
+
+TT_INLINE void fill_bytes(int8_t *d, int8_t value, int32_t count)
+{
+    const int8x16_t v = vdupq_n_s8(value);
+    for (int32_t i = 0; i < count; i += 16) {
+        vstrbq_p_s8(d + i, v, vctp8q((uint32_t)(count - i)));
+    }
+}
+
 /* ------------------------------------------------------------ 1x1 conv */
 
 /* NOUT output channels x NV vectors of 4 pixels (NOUT * NV <= 6, NV <= 4:
@@ -230,6 +247,149 @@ PW_BLOCKS(2, 3)
 PW_BLOCKS(3, 2)
 #undef PW_BLOCKS
 
+/* The channel-contiguous form (for group_in <= PWT_MAX_CHANNELS): 16 pixels
+ * at a time are transposed into a tile [chunk][pixel][16 channels] (one
+ * 16-byte load per channel, one byte scatter with offsets 16 * pixel, which
+ * fit the 8-bit offsets), zero beyond group_in. Then each output is a dot
+ * product over the channels, 16 int8 MACs per VMLADAVA.S8 into an exact int32
+ * scalar accumulator (wrapping, as the portable sums), 4 pixels per weight
+ * load. The 4 sums become one vector for the requantization. */
+#define PWT_MAX_CHANNELS 640
+
+/* Transposes channels [0, group_in) of pixels [p, p + count) (count <= 16) into the tile. */
+TT_INLINE void pwt_transpose(int8_t *tile, const int8_t *x, int32_t pixels, int32_t group_in, int32_t count)
+{
+    const uint8x16_t offsets = vmulq_n_u8(vidupq_n_u8(0, 1), 16); /* 16 * pixel */
+    const mve_pred16_t live = vctp8q((uint32_t)count);
+    for (int32_t c = 0; c < group_in; ++c) {
+        int8_t *chunk = tile + (c >> 4) * 256 + (c & 15);
+        if (count == 16) {
+            vstrbq_scatter_offset_s8(chunk, offsets, vldrbq_s8(x + c * pixels));
+        } else {
+            vstrbq_scatter_offset_p_s8(chunk, offsets, vldrbq_z_s8(x + c * pixels, live), live);
+        }
+    }
+}
+
+/* Sums of the 4 pixels g, g + 4, g + 8, g + 12 of the tile against one weight
+ * row, as one vector (lane i: pixel g + 4 i; see finish16 for why). */
+TT_INLINE int32x4_t pwt_dot4(const int8_t *tile, const int8_t *w, int32_t group_in, int32_t g, int32_t init)
+{
+    int32_t s0 = init, s1 = init, s2 = init, s3 = init;
+    const int32_t chunks = group_in >> 4;
+    const int8_t *t = tile + g * 16;
+    for (int32_t k = 0; k < chunks; ++k) {
+        const int8x16_t wv = vldrbq_s8(w + 16 * k);
+        s0 = vmladavaq_s8(s0, vldrbq_s8(t), wv);
+        s1 = vmladavaq_s8(s1, vldrbq_s8(t + 64), wv);
+        s2 = vmladavaq_s8(s2, vldrbq_s8(t + 128), wv);
+        s3 = vmladavaq_s8(s3, vldrbq_s8(t + 192), wv);
+        t += 256;
+    }
+    if (group_in & 15) {
+        /* The last weights: a predicated load reads nothing past the row (the tile is 0 there anyway). */
+        const int8x16_t wv = vldrbq_z_s8(w + 16 * chunks, vctp8q((uint32_t)(group_in & 15)));
+        s0 = vmladavaq_s8(s0, vldrbq_s8(t), wv);
+        s1 = vmladavaq_s8(s1, vldrbq_s8(t + 64), wv);
+        s2 = vmladavaq_s8(s2, vldrbq_s8(t + 128), wv);
+        s3 = vmladavaq_s8(s3, vldrbq_s8(t + 192), wv);
+    }
+    int32x4_t v;
+    /* Two lanes per VMOV (no intrinsic for the two-register form). */
+    __asm__("vmov %q0[2], %q0[0], %1, %2\n\tvmov %q0[3], %q0[1], %3, %4"
+            : "=&w"(v)
+            : "r"(s0), "r"(s2), "r"(s1), "r"(s3));
+    return v;
+}
+
+/* Requantizes 16 outputs of one channel given as 4 vectors of pixels
+ * {k, k + 4, k + 8, k + 12} (k = 0..3) and stores the first `count`: after
+ * the f32 part, saturating narrowings put them in pixel order (VQMOVNB/T
+ * interleave even and odd lanes): int32 -> int16 (outside int8 stays
+ * outside), + output_zero saturating in int16 (the same clamp result and mask
+ * as in int32), int16 -> int8 is the clamp. The mask bit (value inside int8
+ * before the clamp) is one unsigned compare per int16 lane: r + 128 (wrapping)
+ * <= 255; VCMP's predicate has 2 bits per int16 lane, so the even pixels' bits
+ * and the odd pixels' bits interleave into pixel order with two masks. */
+TT_INLINE void finish16(int8_t *y, uint8_t *mask, int32_t bit, int32_t count, int32x4_t v0, int32x4_t v1,
+                        int32x4_t v2, int32x4_t v3, int32_t bias, float m, int32_t zero)
+{
+#define PWT_ROUND(V) vcvtnq_s32_f32(vmulq_n_f32(vcvtq_f32_s32(vqaddq_n_s32(V, bias)), m))
+    int16x8_t even = vqmovnbq_s32(vuninitializedq_s16(), PWT_ROUND(v0)); /* pixels 0, 4, 8, 12 */
+    even = vqmovntq_s32(even, PWT_ROUND(v2));                            /* pixels 2, 6, 10, 14 */
+    int16x8_t odd = vqmovnbq_s32(vuninitializedq_s16(), PWT_ROUND(v1));
+    odd = vqmovntq_s32(odd, PWT_ROUND(v3));
+#undef PWT_ROUND
+    even = vqaddq_n_s16(even, (int16_t)zero);
+    odd = vqaddq_n_s16(odd, (int16_t)zero);
+    int8x16_t bytes = vqmovnbq_s16(vuninitializedq_s8(), even);
+    bytes = vqmovntq_s16(bytes, odd);
+    if (count >= 16) {
+        vstrbq_s8(y, bytes);
+    } else {
+        vstrbq_p_s8(y, bytes, vctp8q((uint32_t)count));
+    }
+    if (mask != NULL) {
+        const mve_pred16_t out_even = vcmphiq_n_u16(vreinterpretq_u16_s16(vaddq_n_s16(even, 128)), 255);
+        const mve_pred16_t out_odd = vcmphiq_n_u16(vreinterpretq_u16_s16(vaddq_n_s16(odd, 128)), 255);
+        const uint32_t bits = ~(((uint32_t)out_even & 0x5555u) | ((uint32_t)out_odd & 0xaaaau)) & 0xffffu;
+        mask_put(mask, bit, bits, count < 16 ? count : 16);
+    }
+}
+
+/* sum(w[0 .. n)) with 16-byte vectors. */
+TT_INLINE int32_t weight_sum(const int8_t *w, int32_t n)
+{
+    int32_t sum = 0;
+    for (int32_t i = 0; i < n; i += 16) {
+        sum = vaddvaq_s8(sum, vldrbq_z_s8(w + i, vctp8q((uint32_t)(n - i))));
+    }
+    return sum;
+}
+
+static __attribute__((noinline)) void pwt_outputs(const int8_t *tile, const int8_t *w, int32_t group_in,
+                                                   int32_t count, int32_t input_zero, const int32_t *bias,
+                                                   const float *m, int32_t oz, int8_t *y, int32_t pixels,
+                                                   uint8_t *mask, int32_t bit, int32_t outs)
+{
+    for (int32_t o = 0; o < outs; ++o) {
+        const int8_t *wo = w + o * group_in;
+        const int32_t init = -input_zero * weight_sum(wo, group_in);
+        const int32x4_t v0 = pwt_dot4(tile, wo, group_in, 0, init);
+        const int32x4_t v1 = pwt_dot4(tile, wo, group_in, 1, init);
+        const int32x4_t v2 = pwt_dot4(tile, wo, group_in, 2, init);
+        const int32x4_t v3 = pwt_dot4(tile, wo, group_in, 3, init);
+        finish16(y, mask, bit, count, v0, v1, v2, v3, bias[o], m[o], oz);
+        y += pixels;
+        bit += pixels;
+    }
+}
+
+static void pointwise_tiled(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
+                            const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
+                            int32_t batch, int32_t in_channels, int32_t pixels, int32_t out_channels, int32_t groups)
+{
+    const int32_t group_in = in_channels / groups;
+    const int32_t group_out = out_channels / groups;
+    const int32_t chunks = (group_in + 15) >> 4;
+    int8_t tile[chunks * 256]; /* at most PWT_MAX_CHANNELS * 16 bytes */
+    fill_bytes(tile + (chunks - 1) * 256, 0, 256); /* channels past group_in stay 0 */
+    for (int32_t n = 0; n < batch; ++n) {
+        for (int32_t g = 0; g < groups; ++g) {
+            const int8_t *w = weight + g * group_out * group_in;
+            const int8_t *x = input + (n * in_channels + g * group_in) * pixels;
+            const int32_t o = g * group_out;
+            const int32_t base = (n * out_channels + o) * pixels;
+            for (int32_t p = 0; p < pixels; p += 16) {
+                const int32_t count = pixels - p < 16 ? pixels - p : 16;
+                pwt_transpose(tile, x + p, pixels, group_in, count);
+                pwt_outputs(tile, w, group_in, count, input_zero, bias + o, multipliers + o, output_zero,
+                            output + base + p, pixels, mask, base + p, group_out);
+            }
+        }
+    }
+}
+
 int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
                                const float *multipliers, int32_t output_zero, int8_t *output, uint8_t *mask,
                                int32_t batch, int32_t in_channels, int32_t in_h, int32_t in_w,
@@ -245,6 +405,12 @@ int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const in
     const int32_t pixels = in_h * in_w;
     const int32_t group_in = in_channels / groups;
     const int32_t group_out = out_channels / groups;
+    if (group_in <= PWT_MAX_CHANNELS) {
+        pointwise_tiled(input, input_zero, weight, bias, multipliers, output_zero, output, mask, batch, in_channels,
+                        pixels, out_channels, groups);
+        mask_finish(mask, batch * out_channels * pixels);
+        return 1;
+    }
     for (int32_t n = 0; n < batch; ++n) {
         for (int32_t o = 0; o < out_channels;) {
             const int32_t g = o / group_out;
@@ -286,23 +452,6 @@ int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const in
  * instruction, though a slower one on the core than a contiguous load). */
 #define DWM_SCRATCH 8192
 #define DWM_SLACK 64 /* the last chunk of a row may read (not use) up to 16 * 2 + KW bytes further */
-
-/* Copies `count` bytes with predicated 16-byte vectors. */
-TT_INLINE void copy_bytes(int8_t *d, const int8_t *s, int32_t count)
-{
-    for (int32_t i = 0; i < count; i += 16) {
-        const mve_pred16_t p = vctp8q((uint32_t)(count - i));
-        vstrbq_p_s8(d + i, vldrbq_z_s8(s + i, p), p);
-    }
-}
-
-TT_INLINE void fill_bytes(int8_t *d, int8_t value, int32_t count)
-{
-    const int8x16_t v = vdupq_n_s8(value);
-    for (int32_t i = 0; i < count; i += 16) {
-        vstrbq_p_s8(d + i, v, vctp8q((uint32_t)(count - i)));
-    }
-}
 
 /* `lanes` (1..16) outputs of one output row: NV vectors of 4, KH x KW taps
  * (KW constant when known), column stride SW (1 or 2). */
