@@ -259,7 +259,10 @@ PW_BLOCKS(3, 2)
 /* Transposes channels [0, group_in) of pixels [p, p + count) (count <= 16) into the tile. */
 TT_INLINE void pwt_transpose(int8_t *tile, const int8_t *x, int32_t pixels, int32_t group_in, int32_t count)
 {
-    const uint8x16_t offsets = vmulq_n_u8(vidupq_n_u8(0, 1), 16); /* 16 * pixel */
+    /* Pixel p = g + 4 i goes to row 4 g + i: the 4 rows of a lane group are
+     * adjacent, within VLDRB's 7-bit immediate offsets. */
+    static const uint8_t rows[16] = {0, 64, 128, 192, 16, 80, 144, 208, 32, 96, 160, 224, 48, 112, 176, 240};
+    const uint8x16_t offsets = vldrbq_u8(rows);
     const mve_pred16_t live = vctp8q((uint32_t)count);
     for (int32_t c = 0; c < group_in; ++c) {
         int8_t *chunk = tile + (c >> 4) * 256 + (c & 15);
@@ -277,22 +280,22 @@ TT_INLINE int32x4_t pwt_dot4(const int8_t *tile, const int8_t *w, int32_t group_
 {
     int32_t s0 = init, s1 = init, s2 = init, s3 = init;
     const int32_t chunks = group_in >> 4;
-    const int8_t *t = tile + g * 16;
+    const int8_t *t = tile + g * 64;
     for (int32_t k = 0; k < chunks; ++k) {
         const int8x16_t wv = vldrbq_s8(w + 16 * k);
         s0 = vmladavaq_s8(s0, vldrbq_s8(t), wv);
-        s1 = vmladavaq_s8(s1, vldrbq_s8(t + 64), wv);
-        s2 = vmladavaq_s8(s2, vldrbq_s8(t + 128), wv);
-        s3 = vmladavaq_s8(s3, vldrbq_s8(t + 192), wv);
+        s1 = vmladavaq_s8(s1, vldrbq_s8(t + 16), wv);
+        s2 = vmladavaq_s8(s2, vldrbq_s8(t + 32), wv);
+        s3 = vmladavaq_s8(s3, vldrbq_s8(t + 48), wv);
         t += 256;
     }
     if (group_in & 15) {
         /* The last weights: a predicated load reads nothing past the row (the tile is 0 there anyway). */
         const int8x16_t wv = vldrbq_z_s8(w + 16 * chunks, vctp8q((uint32_t)(group_in & 15)));
         s0 = vmladavaq_s8(s0, vldrbq_s8(t), wv);
-        s1 = vmladavaq_s8(s1, vldrbq_s8(t + 64), wv);
-        s2 = vmladavaq_s8(s2, vldrbq_s8(t + 128), wv);
-        s3 = vmladavaq_s8(s3, vldrbq_s8(t + 192), wv);
+        s1 = vmladavaq_s8(s1, vldrbq_s8(t + 16), wv);
+        s2 = vmladavaq_s8(s2, vldrbq_s8(t + 32), wv);
+        s3 = vmladavaq_s8(s3, vldrbq_s8(t + 48), wv);
     }
     int32x4_t v;
     /* Two lanes per VMOV (no intrinsic for the two-register form). */
