@@ -36,6 +36,10 @@
 #endif
 
 #define TT_INLINE static inline __attribute__((always_inline))
+/* The hot loops: out of line, and without gcc's pre-allocation scheduling,
+ * which hoists the loads of an unrolled tap loop and then spills the 8 Q
+ * registers to the stack. */
+#define TT_HOT static __attribute__((noinline, optimize("no-schedule-insns")))
 
 int tt_mve_available(void)
 {
@@ -113,7 +117,8 @@ TT_INLINE uint32_t store_vec(int8_t *y, int32x4_t acc, int32_t lanes, int32_t bi
     }
     /* The clamp mask: the clamp left the value as it was. */
     const int32x4_t weights = {1, 2, 4, 8};
-    return (uint32_t)vaddvq_p_s32(weights, vcmpeqq_s32(rounded, value));
+    const uint32_t bits = (uint32_t)vaddvq_p_s32(weights, vcmpeqq_s32(rounded, value));
+    return lanes >= 4 ? bits : bits & ((1u << lanes) - 1u);
 }
 
 /* Up to 4 vectors (NV) of consecutive outputs of one channel: `lanes` of them real. */
@@ -454,11 +459,66 @@ int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const in
  * taps with one gather (VLDRB.S32 with byte offsets 0, 2, 4, 6: one
  * instruction, though a slower one on the core than a contiguous load). */
 #define DWM_SCRATCH 8192
-#define DWM_SLACK 64 /* the last chunk of a row may read (not use) up to 16 * 2 + KW bytes further */
+#define DWM_SLACK 64 /* a slot past the row end reads (does not use) up to 4 * 2 + KW bytes further */
+
+/* The outputs of a band are cut into "slots" of up to 4 consecutive outputs
+ * of one row (a row of out_w outputs has ceil(out_w / 4) slots), and 4
+ * consecutive slots make a chunk: one accumulator vector per slot, so narrow
+ * planes (out_w 4 or 8, common late in MCUNet) still fill the 4 vectors from
+ * several rows. Slots follow each other in flat output order, so a chunk's
+ * mask bits are one run. Each tap is one scalar weight load and, per slot, a
+ * widening load of 4 inputs (stride 1: contiguous; stride 2: a gather with
+ * byte offsets 0, 2, 4, 6, one instruction but slower on the core than a
+ * contiguous load) and a VMLA. */
+typedef struct {
+    const int8_t *src; /* scratch address of the slot's first window */
+    int32_t at;        /* flat output index (relative to the band) */
+    int32_t lanes;     /* 0 (unused slot) .. 4 */
+} dw_slot;
+
+TT_INLINE void dw_chunk(const dw_slot *slot, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW,
+                        int32_t init, int32_t bias, float m, int32_t output_zero, int8_t *y, uint8_t *mask,
+                        int32_t bit)
+{
+    int32x4_t a0, a1, a2, a3; /* named, not an array: gcc keeps arrays of vectors in memory */
+    a0 = a1 = a2 = a3 = vdupq_n_s32(init);
+    const uint32x4_t offsets = {0, 2, 4, 6};
+    const int8_t *r0 = slot[0].src, *r1 = slot[1].src, *r2 = slot[2].src, *r3 = slot[3].src;
+    for (int32_t kh = 0; kh < KH; ++kh) {
+#pragma GCC unroll 7
+        for (int32_t kw = 0; kw < KW; ++kw) {
+            const int32_t wv = w[kw];
+#define DW_TAP(R, A) A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(R + kw) : vldrbq_gather_offset_s32(R + kw, offsets), wv)
+            DW_TAP(r0, a0);
+            DW_TAP(r1, a1);
+            DW_TAP(r2, a2);
+            DW_TAP(r3, a3);
+#undef DW_TAP
+        }
+        r0 += srow;
+        r1 += srow;
+        r2 += srow;
+        r3 += srow;
+        w += KW;
+    }
+    const int with_mask = mask != NULL;
+    const int32_t at = slot[0].at;
+    uint32_t bits = store_vec(y + at, a0, slot[0].lanes, bias, m, output_zero, with_mask);
+    int32_t n = slot[0].lanes;
+    bits |= store_vec(y + slot[1].at, a1, slot[1].lanes, bias, m, output_zero, with_mask) << n;
+    n += slot[1].lanes;
+    bits |= store_vec(y + slot[2].at, a2, slot[2].lanes, bias, m, output_zero, with_mask) << n;
+    n += slot[2].lanes;
+    bits |= store_vec(y + slot[3].at, a3, slot[3].lanes, bias, m, output_zero, with_mask) << n;
+    n += slot[3].lanes;
+    if (with_mask) {
+        mask_put(mask, bit + at, bits, n);
+    }
+}
 
 /* `lanes` (1..16) outputs of one output row: NV vectors of 4, KH x KW taps
  * (KW constant when known), column stride SW (1 or 2). */
-TT_INLINE void dw_chunk(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int NV,
+TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int NV,
                         int32_t init, int32_t lanes, int32_t bias, float m, int32_t output_zero, int8_t *y,
                         uint8_t *mask, int32_t bit)
 {
@@ -488,37 +548,62 @@ TT_INLINE void dw_chunk(const int8_t *row, int32_t srow, const int8_t *w, int32_
 
 /* One output row of out_w outputs: chunks of 16, then one of 4, 8 or 12 (the
  * last vector predicated). */
-TT_INLINE void dw_row(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int32_t init,
+TT_INLINE void dw_wide_row(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int32_t init,
                       int32_t out_w, int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask, int32_t bit)
 {
     int32_t ox = 0;
     for (; ox + 16 <= out_w; ox += 16) {
-        dw_chunk(row + ox * SW, srow, w, KH, KW, SW, 4, init, 16, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(row + ox * SW, srow, w, KH, KW, SW, 4, init, 16, bias, m, oz, y + ox, mask, bit + ox);
     }
     const int32_t rest = out_w - ox;
     const int32_t nv = (rest + 3) / 4;
     const int8_t *r = row + ox * SW;
     if (nv == 1) {
-        dw_chunk(r, srow, w, KH, KW, SW, 1, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, w, KH, KW, SW, 1, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     } else if (nv == 2) {
-        dw_chunk(r, srow, w, KH, KW, SW, 2, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, w, KH, KW, SW, 2, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     } else if (nv == 3) {
-        dw_chunk(r, srow, w, KH, KW, SW, 3, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, w, KH, KW, SW, 3, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     } else if (nv == 4) {
-        dw_chunk(r, srow, w, KH, KW, SW, 4, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, w, KH, KW, SW, 4, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     }
 }
 
-/* The rows of a band, specialised per (KW, SW): constant tap counts unroll. */
+/* The band's rows (rows x out_w outputs), specialised per (KW, SW): constant
+ * tap counts unroll. */
 #define DW_ROWS(NAME, KW_CONST, SW)                                                                                  \
-    static __attribute__((noinline)) void NAME(const int8_t *s, int32_t srow, int32_t sh, const int8_t *w,          \
+    TT_HOT void NAME(const int8_t *s, int32_t srow, int32_t sh, const int8_t *w,                                     \
                                                int32_t KH, int32_t KW, int32_t init, int32_t rows, int32_t out_w,   \
                                                int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask,         \
                                                int32_t bit)                                                         \
     {                                                                                                                \
-        for (int32_t oy = 0; oy < rows; ++oy) {                                                                      \
-            dw_row(s + oy * sh * srow, srow, w, KH, KW_CONST, SW, init, out_w, bias, m, oz, y + oy * out_w, mask,    \
-                   bit + oy * out_w);                                                                                \
+        if (out_w >= 12) { /* wide rows: runs of 16 along the row */                                                \
+            for (int32_t oy = 0; oy < rows; ++oy) {                                                                  \
+                dw_wide_row(s + oy * sh * srow, srow, w, KH, KW_CONST, SW, init, out_w, bias, m, oz, y + oy * out_w, \
+                            mask, bit + oy * out_w);                                                                 \
+            }                                                                                                        \
+            return;                                                                                                  \
+        }                                                                                                            \
+        int32_t oy = 0, ox = 0;                                                                                      \
+        while (oy < rows) {                                                                                          \
+            dw_slot slot[4];                                                                                         \
+            for (int i = 0; i < 4; ++i) {                                                                            \
+                if (oy < rows) {                                                                                     \
+                    const int32_t left = out_w - ox;                                                                 \
+                    slot[i].src = s + oy * sh * srow + ox * SW;                                                      \
+                    slot[i].at = oy * out_w + ox;                                                                    \
+                    slot[i].lanes = left < 4 ? left : 4;                                                             \
+                    ox += 4;                                                                                         \
+                    if (ox >= out_w) {                                                                               \
+                        ox = 0;                                                                                      \
+                        ++oy;                                                                                        \
+                    }                                                                                                \
+                } else {                                                                                             \
+                    slot[i] = slot[0];                                                                               \
+                    slot[i].lanes = 0;                                                                               \
+                }                                                                                                    \
+            }                                                                                                        \
+            dw_chunk(slot, srow, w, KH, KW_CONST, SW, init, bias, m, oz, y, mask, bit);                             \
         }                                                                                                            \
         (void)KW;                                                                                                    \
     }
