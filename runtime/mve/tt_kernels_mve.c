@@ -653,11 +653,7 @@ int tt_mve_conv2d_depthwise_s8(const int8_t *input, int32_t input_zero, const in
             const int8_t *x = input + (n * in_channels + c) * plane;
             const int8_t *w = weight + c * taps;
             const int32_t bit = (n * in_channels + c) * out_h * out_w;
-            int32_t wsum = 0;
-            for (int32_t i = 0; i < taps; ++i) {
-                wsum += w[i];
-            }
-            const int32_t init = -input_zero * wsum;
+            const int32_t init = -input_zero * weight_sum(w, taps);
             for (int32_t oy0 = 0; oy0 < out_h; oy0 += band) {
                 const int32_t rows_out = out_h - oy0 < band ? out_h - oy0 : band;
                 const int32_t first_row = oy0 * stride_h - pad_top;
@@ -666,7 +662,9 @@ int tt_mve_conv2d_depthwise_s8(const int8_t *input, int32_t input_zero, const in
                     const int32_t iy = first_row + j;
                     int8_t *d = scratch + j * srow + pad_left;
                     if (iy < 0 || iy >= in_h) {
-                        fill_bytes(d, (int8_t)input_zero, in_w); /* a previous band or channel may have filled it */
+                        if (band < out_h) {
+                            fill_bytes(d, (int8_t)input_zero, in_w); /* a previous band may have filled it */
+                        }
                     } else {
                         copy_bytes(d, x + iy * in_w, in_w);
                     }
