@@ -525,22 +525,44 @@ TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t 
     int32x4_t a0, a1, a2, a3; /* named, not an array: gcc keeps arrays of vectors in memory */
     a0 = a1 = a2 = a3 = vdupq_n_s32(init);
     const uint32x4_t offsets = {0, 2, 4, 6};
+    /* One pointer per vector: the taps are then immediate offsets (gcc 12 does
+     * not fold a sum of two constants into an MVE load's offset). */
+    const int8_t *r0 = row, *r1 = row + 4 * SW, *r2 = row + 8 * SW, *r3 = row + 12 * SW;
     for (int32_t kh = 0; kh < KH; ++kh) {
 #pragma GCC unroll 7
         for (int32_t kw = 0; kw < KW; ++kw) {
             const int32_t wv = w[kw];
-            const int8_t *r = row + kw;
-#define DW_TAP(V, A)                                                                                                 \
+            if (SW == 1 && NV == 4 && __builtin_constant_p(kw)) {
+                /* The common full run: 4 loads at immediate offsets from one
+                 * pointer (gcc 12 would materialise each address). */
+                int32x4_t x;
+                __asm__("vldrb.s32 %q[x], [%[r], %[o0]]\n\t"
+                        "vmla.s32 %q[a0], %q[x], %[w]\n\t"
+                        "vldrb.s32 %q[x], [%[r], %[o1]]\n\t"
+                        "vmla.s32 %q[a1], %q[x], %[w]\n\t"
+                        "vldrb.s32 %q[x], [%[r], %[o2]]\n\t"
+                        "vmla.s32 %q[a2], %q[x], %[w]\n\t"
+                        "vldrb.s32 %q[x], [%[r], %[o3]]\n\t"
+                        "vmla.s32 %q[a3], %q[x], %[w]"
+                        : [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2), [a3] "+w"(a3), [x] "=&w"(x)
+                        : [r] "r"(r0), [w] "r"(wv), [o0] "n"(kw), [o1] "n"(kw + 4), [o2] "n"(kw + 8),
+                          [o3] "n"(kw + 12), "m"(*(const int8_t(*)[16 + 7])r0));
+                continue;
+            }
+#define DW_TAP(V, R, A)                                                                                              \
     if (NV > V) {                                                                                                    \
-        A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(r + 4 * V) : vldrbq_gather_offset_s32(r + 8 * V, offsets), wv);     \
+        A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(R + kw) : vldrbq_gather_offset_s32(R + kw, offsets), wv);           \
     }
-            DW_TAP(0, a0)
-            DW_TAP(1, a1)
-            DW_TAP(2, a2)
-            DW_TAP(3, a3)
+            DW_TAP(0, r0, a0)
+            DW_TAP(1, r1, a1)
+            DW_TAP(2, r2, a2)
+            DW_TAP(3, r3, a3)
 #undef DW_TAP
         }
-        row += srow;
+        r0 += srow;
+        r1 += srow;
+        r2 += srow;
+        r3 += srow;
         w += KW;
     }
     store_run(y, mask, bit, NV, lanes, a0, a1, a2, a3, bias, m, output_zero);
