@@ -267,6 +267,49 @@ static const conv_case conv_cases[] = {
     {"dw3_1x1_plane", 1, 7, 1, 1, 7, 3, 3, 1, 1, 1, 1, 1, 1, 7, 50, -50, 0, 1},
 };
 
+/* Depthwise in place (tt_kernels.h channel order): the output starts one
+ * output plane below the input in the same buffer. */
+static int8_t inplace[MAX_ACT + 4096];
+
+static void run_dw_inplace(const conv_case *k, uint32_t seed)
+{
+    rng_state = seed;
+    fill_conv(k);
+    const int32_t out_h = (k->in_h + k->pt + k->pb - k->kh) / k->sh + 1;
+    const int32_t out_w = (k->in_w + k->pl + k->pr - k->kw) / k->sw + 1;
+    const int32_t out_plane = out_h * out_w;
+    const int32_t out_count = k->in_c * out_plane;
+    const int32_t in_count = k->in_c * k->in_h * k->in_w;
+    tt_conv2d_s8(input, k->input_zero, weight, bias, mults, k->output_zero, out_ref, mask_ref, 1, k->in_c, k->in_h,
+                 k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw, k->pt, k->pl, k->pb, k->pr, k->groups);
+    memcpy(inplace + out_plane, input, (size_t)in_count);
+    if (!tt_mve_conv2d_depthwise_s8(inplace + out_plane, k->input_zero, weight, bias, mults, k->output_zero, inplace,
+                                    mask_mve, 1, k->in_c, k->in_h, k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw,
+                                    k->pt, k->pl, k->pb, k->pr, k->groups)) {
+        report("declined", k->name, 0, 0, 0);
+        return;
+    }
+    for (int32_t i = 0; i < out_count; ++i) {
+        if (inplace[i] != out_ref[i]) {
+            report("inplace-output", k->name, i, out_ref[i], inplace[i]);
+            return;
+        }
+    }
+    if (memcmp(mask_ref, mask_mve, (size_t)TT_MASK_BYTES(out_count)) != 0) {
+        report("inplace-mask", k->name, 0, 0, 0);
+        return;
+    }
+    tt_print_str("ok ");
+    tt_print_str(k->name);
+    tt_print_str(" in place\n");
+}
+
+static const conv_case inplace_cases[] = {
+    {"inplace_dw3_s1_12x12", 1, 6, 12, 12, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, -2, 1, 0, 1},
+    {"inplace_dw3_s2_16x16", 1, 5, 16, 16, 5, 3, 3, 2, 2, 1, 1, 1, 1, 5, 3, 0, 0, 1},
+    {"inplace_dw5_banded_90x90", 1, 2, 90, 90, 2, 5, 5, 1, 1, 2, 2, 2, 2, 2, 1, -1, 0, 1},
+};
+
 /* ------------------------------------------------------------ SGD */
 
 static void fill_sgd(int32_t count, int edge)
@@ -388,6 +431,9 @@ static int check(void)
             k.kh = k.kw = k.sh = k.sw = 1;
         }
         run_conv_case(&k, 99u + s);
+    }
+    for (int32_t i = 0; i < (int32_t)(sizeof inplace_cases / sizeof inplace_cases[0]); ++i) {
+        run_dw_inplace(&inplace_cases[i], 555u + (uint32_t)i);
     }
     run_sgd_case("sgd_plain_1000", 1000, 0.01f, 0, 5u);
     run_sgd_case("sgd_edges_1003", 1003, 1.0f, 1, 6u);
