@@ -25,6 +25,7 @@
 
 #include "tt_kernels.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -796,6 +797,73 @@ int32_t tt_mve_sgd_update_s8(int8_t *param, const float *grad, float lr, int32_t
     return sgd_row_s8(param, grad, lr, count);
 }
 
+/* b = sat32(b - rint(f32(g * lr))) as tt_sgd_update_rows_s32. A step of
+ * |f32(g * lr)| < 2^31 converts exactly (VCVTN), and VQSUB is then the
+ * saturated difference; it saturated exactly when it differs from the
+ * wrapping difference. A vector with a larger step (or a NaN, or an
+ * infinity) in a live lane takes the portable int64 arithmetic for its lanes
+ * instead: rare, and the only case where b - step needs more than 33 bits. */
+static int32_t sgd_lane_s32(int32_t *p, float g, float lr)
+{
+    const float bound = 1099511627776.0f; /* 2^40, TT_STEP_BOUND_S32 */
+    float step = rintf(g * lr); /* the scalar FPU, as the portable kernel */
+    if (!(step <= bound)) {
+        step = bound;
+    }
+    if (step < -bound) {
+        step = -bound;
+    }
+    int64_t raw = (int64_t)*p - (int64_t)step;
+    int32_t saturated = 0;
+    if (raw < INT32_MIN || raw > INT32_MAX) {
+        raw = raw < INT32_MIN ? INT32_MIN : INT32_MAX;
+        saturated = 1;
+    }
+    *p = (int32_t)raw;
+    return saturated;
+}
+
+static int32_t sgd_row_s32(int32_t *p, const float *g, float lr, int32_t count)
+{
+    uint32x4_t counts = vdupq_n_u32(0);
+    int32_t scalar = 0;
+    for (int32_t i = 0; i < count; i += 4) {
+        const mve_pred16_t live = vctp32q((uint32_t)(count - i));
+        const float32x4_t step = vmulq_n_f32(vldrwq_z_f32(g + i, live), lr);
+        /* VCMP's LT is "not GE", true for a NaN (as the AArch32 condition
+         * codes): the EQ test of step with itself sends NaNs to the exact path. */
+        const mve_pred16_t small = vcmpltq_n_f32(vabsq_f32(step), 2147483648.0f) & vcmpeqq_f32(step, step);
+        if ((small & live) != live) {
+            for (int32_t j = i; j < count && j < i + 4; ++j) {
+                scalar += sgd_lane_s32(p + j, g[j], lr);
+            }
+            continue;
+        }
+        const int32x4_t b = vldrwq_z_s32(p + i, live);
+        const int32x4_t rounded = vcvtnq_s32_f32(step);
+        const int32x4_t value = vqsubq_s32(b, rounded);
+        const mve_pred16_t saturated = vcmpneq_s32(value, vsubq_s32(b, rounded));
+        vstrwq_p_s32(p + i, value, live);
+        counts = vaddq_m_n_u32(counts, counts, 1u, saturated & live);
+    }
+    return (int32_t)vaddvq_u32(counts) + scalar;
+}
+
+int32_t tt_mve_sgd_update_rows_s32(int32_t *param, const float *grad, float lr,
+                                   int32_t rows, int32_t row_length, int32_t param_row_stride)
+{
+    int32_t saturated = 0;
+    for (int32_t r = 0; r < rows; ++r) {
+        saturated += sgd_row_s32(param + r * param_row_stride, grad + r * row_length, lr, row_length);
+    }
+    return saturated;
+}
+
+int32_t tt_mve_sgd_update_s32(int32_t *param, const float *grad, float lr, int32_t count)
+{
+    return sgd_row_s32(param, grad, lr, count);
+}
+
 #else /* no MVE: the conv paths decline, the updates are the portable ones */
 
 int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const int8_t *weight, const int32_t *bias,
@@ -848,6 +916,17 @@ int32_t tt_mve_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
 int32_t tt_mve_sgd_update_s8(int8_t *param, const float *grad, float lr, int32_t count)
 {
     return tt_sgd_update_s8(param, grad, lr, count);
+}
+
+int32_t tt_mve_sgd_update_rows_s32(int32_t *param, const float *grad, float lr,
+                                   int32_t rows, int32_t row_length, int32_t param_row_stride)
+{
+    return tt_sgd_update_rows_s32(param, grad, lr, rows, row_length, param_row_stride);
+}
+
+int32_t tt_mve_sgd_update_s32(int32_t *param, const float *grad, float lr, int32_t count)
+{
+    return tt_sgd_update_s32(param, grad, lr, count);
 }
 
 #endif

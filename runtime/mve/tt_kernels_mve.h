@@ -10,9 +10,10 @@
  *
  *     if (!tt_mve_conv2d_s8(args...)) tt_conv2d_s8(args...);
  *
- * The SGD kernels have the signatures of tt_sgd_update_s8 /
- * tt_sgd_update_rows_s8 and always handle the call (without MVE they call the
- * portable kernel).
+ * The SGD kernels have the signatures of tt_sgd_update_s8 / _s32 /
+ * tt_sgd_update_rows_s8 / _s32 and always handle the call (without MVE they
+ * call the portable kernel). There is no fp32 SGD kernel: MVE's flush to zero
+ * would change denormal results of W - step.
  *
  * Needs MVE with floating point (__ARM_FEATURE_MVE & 2, e.g.
  * -mcpu=cortex-m55): requantization is f32. Build with -ffp-contract=off as
@@ -64,6 +65,15 @@ int tt_mve_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weig
 int32_t tt_mve_sgd_update_s8(int8_t *param, const float *grad, float lr, int32_t count);
 int32_t tt_mve_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
                                   int32_t rows, int32_t row_length, int32_t param_row_stride);
+
+/* qtrain.sgd_update on int32 biases: tt_sgd_update_s32 / tt_sgd_update_rows_s32. */
+int32_t tt_mve_sgd_update_s32(int32_t *param, const float *grad, float lr, int32_t count);
+int32_t tt_mve_sgd_update_rows_s32(int32_t *param, const float *grad, float lr,
+                                   int32_t rows, int32_t row_length, int32_t param_row_stride);
+
+/* Exactness of the SGD kernels: MVE float arithmetic flushes denormals to zero,
+ * so a denormal gradient gives step 0; the portable step rint(g * lr) is 0 then
+ * too whenever |lr| <= 2^125 (|g * lr| <= 0.5). */
 
 #ifdef __cplusplus
 }

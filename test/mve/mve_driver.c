@@ -385,6 +385,51 @@ static void run_sgd_rows_case(const char *name, int32_t rows, int32_t row_length
     tt_print_char('\n');
 }
 
+static int32_t param32_ref[MAX_GRAD / 4];
+static int32_t param32_mve[MAX_GRAD / 4];
+
+static void run_sgd_s32_case(const char *name, int32_t rows, int32_t row_length, int32_t stride, float lr,
+                             uint32_t seed)
+{
+    rng_state = seed;
+    const int32_t count = rows * stride;
+    fill_sgd(count, 1);
+    for (int32_t i = 0; i < count; ++i) {
+        const uint32_t r = rng() % 4u;
+        param32_ref[i] = r == 0 ? INT32_MAX - rng_range(0, 300) : r == 1 ? INT32_MIN + rng_range(0, 300)
+                                                                        : (int32_t)rng();
+        /* steps near 2^31 that do not saturate: b near a rail, step of the other sign */
+        if (rng() % 8u == 0) {
+            grad[i] = (param32_ref[i] > 0 ? 1.0f : -1.0f) * (float)rng_range(2100, 4000) * 1.0e6f / lr;
+        }
+    }
+    memcpy(param32_mve, param32_ref, (size_t)count * sizeof param32_ref[0]);
+    const int32_t s_ref = tt_sgd_update_rows_s32(param32_ref, grad, lr, rows, row_length, stride);
+    const int32_t s_mve = tt_mve_sgd_update_rows_s32(param32_mve, grad, lr, rows, row_length, stride);
+    for (int32_t i = 0; i < count; ++i) {
+        if (param32_ref[i] != param32_mve[i]) {
+            report("sgd32", name, i, param32_ref[i], param32_mve[i]);
+            union {
+                float f;
+                uint32_t u;
+            } g = {grad[i]};
+            tt_print_str("  gradient bits ");
+            tt_print_hex(g.u);
+            tt_print_char('\n');
+            return;
+        }
+    }
+    if (s_ref != s_mve) {
+        report("sgd32-count", name, -1, s_ref, s_mve);
+        return;
+    }
+    tt_print_str("ok ");
+    tt_print_str(name);
+    tt_print_str(" saturated ");
+    tt_print_int(s_ref);
+    tt_print_char('\n');
+}
+
 static int check(void)
 {
     if (!tt_mve_available()) {
@@ -443,6 +488,9 @@ static int check(void)
     run_sgd_case("sgd_zero", 0, 1.0f, 1, 10u);
     run_sgd_rows_case("sgd_rows_16x27_of_48", 16, 27, 48, 0.5f, 11u);
     run_sgd_rows_case("sgd_rows_5x7_of_7", 5, 7, 7, 2.0f, 12u);
+    run_sgd_s32_case("sgd32_edges_1001", 1, 1001, 1001, 1.0f, 13u);
+    run_sgd_s32_case("sgd32_lr_small_rows", 7, 9, 12, 0.003f, 14u);
+    run_sgd_s32_case("sgd32_tail_2", 1, 2, 2, 0.5f, 15u);
     tt_print_str("done ");
     tt_print_int(failures);
     tt_print_char('\n');
@@ -469,6 +517,7 @@ static const conv_case bench_cases[] = {
 #define BENCH_CONV ((int32_t)(sizeof bench_cases / sizeof bench_cases[0]))
 /* then SGD benches: int8 weights of a 1x1 48->16 (768), a 1x1 160->40 (6400), a dw 7x7 x 160 (7840) */
 static const int32_t bench_sgd[] = {768, 6400, 7840};
+static const int32_t bench_sgd32[] = {160}; /* int32 biases of a 160-channel layer */
 
 static int bench(int32_t which, int mve, int32_t reps)
 {
@@ -497,7 +546,27 @@ static int bench(int32_t which, int mve, int32_t reps)
     }
     which -= BENCH_CONV;
     if (which >= (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0])) {
-        return 2;
+        which -= (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0]);
+        if (which >= (int32_t)(sizeof bench_sgd32 / sizeof bench_sgd32[0])) {
+            return 2;
+        }
+        const int32_t n = bench_sgd32[which];
+        rng_state = 44u;
+        fill_sgd(n, 0);
+        for (int32_t i = 0; i < n; ++i) {
+            param32_mve[i] = rng_range(-100000, 100000);
+        }
+        for (int32_t r = 0; r < reps; ++r) {
+            if (mve) {
+                tt_mve_sgd_update_s32(param32_mve, grad, 0.01f, n);
+            } else {
+                tt_sgd_update_s32(param32_mve, grad, 0.01f, n);
+            }
+        }
+        tt_print_str("sgd_s32_");
+        tt_print_int(n);
+        tt_print_char('\n');
+        return 0;
     }
     const int32_t count = bench_sgd[which];
     rng_state = 43u;
@@ -529,7 +598,8 @@ int main(void)
     }
     if (strcmp(w0, "count") == 0) {
         tt_print_str("bench ");
-        tt_print_int(BENCH_CONV + (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0]));
+        tt_print_int(BENCH_CONV + (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0]) +
+                     (int32_t)(sizeof bench_sgd32 / sizeof bench_sgd32[0]));
         tt_print_char('\n');
         return 0;
     }

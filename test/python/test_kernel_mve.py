@@ -66,7 +66,7 @@ def test_portable_build_declines(builds):
     assert result.exit_code == 1 and "declined" in result.stdout
 
 
-@pytest.mark.parametrize("which", [1, 5, 12])  # pw 48->16 32x32, dw 3x3 s1 48ch 32x32, SGD 768
+@pytest.mark.parametrize("which", [1, 5, 12, 15])  # pw 48->16 32x32, dw 3x3 s1 48ch 32x32, SGD s8 768, SGD s32 160
 def test_mve_fewer_instructions(builds, which):
     plugin = mve_qemu.plugin_path()
     name, mve = mve_qemu.bench_count(builds["mve"], which, "mve", plugin)
