@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <string.h>
 
+/* Bit 0 of __ARM_FEATURE_MVE is integer MVE, bit 1 floating-point MVE; the
+ * requantization and the SGD step are f32 vector arithmetic, so both are needed. */
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
 #define TT_MVE 1
 #include <arm_mve.h>
@@ -40,7 +42,11 @@
 /* The hot loops: out of line, and without gcc's pre-allocation scheduling,
  * which hoists the loads of an unrolled tap loop and then spills the 8 Q
  * registers to the stack. */
+#if defined(__clang__)
+#define TT_HOT static __attribute__((noinline))
+#else
 #define TT_HOT static __attribute__((noinline, optimize("no-schedule-insns")))
+#endif
 
 int tt_mve_available(void)
 {
@@ -304,10 +310,14 @@ TT_INLINE int32x4_t pwt_dot4(const int8_t *tile, const int8_t *w, int32_t group_
         s3 = vmladavaq_s8(s3, vldrbq_s8(t + 48), wv);
     }
     int32x4_t v;
-    /* Two lanes per VMOV (no intrinsic for the two-register form). */
+#if defined(__GNUC__) && !defined(__clang__)
+    /* Two lanes per VMOV (no intrinsic for the two-register form; gcc's %q operand syntax). */
     __asm__("vmov %q0[2], %q0[0], %1, %2\n\tvmov %q0[3], %q0[1], %3, %4"
             : "=&w"(v)
             : "r"(s0), "r"(s2), "r"(s1), "r"(s3));
+#else
+    v = vsetq_lane_s32(s3, vsetq_lane_s32(s2, vsetq_lane_s32(s1, vdupq_n_s32(s0), 1), 2), 3);
+#endif
     return v;
 }
 
@@ -533,6 +543,7 @@ TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t 
 #pragma GCC unroll 7
         for (int32_t kw = 0; kw < KW; ++kw) {
             const int32_t wv = w[kw];
+#if defined(__GNUC__) && !defined(__clang__)
             if (SW == 1 && NV == 4 && __builtin_constant_p(kw)) {
                 /* The common full run: 4 loads at immediate offsets from one
                  * pointer (gcc 12 would materialise each address). */
@@ -550,6 +561,7 @@ TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t 
                           [o3] "n"(kw + 12), "m"(*(const int8_t(*)[16 + 7])r0));
                 continue;
             }
+#endif
 #define DW_TAP(V, R, A)                                                                                              \
     if (NV > V) {                                                                                                    \
         A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(R + kw) : vldrbq_gather_offset_s32(R + kw, offsets), wv);           \

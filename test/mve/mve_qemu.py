@@ -51,20 +51,41 @@ def missing_tools() -> list[str]:
     return [tool for tool in (CC, QEMU) if shutil.which(tool) is None]
 
 
+def _compile_with_clang(source: Path, build_dir: Path) -> Path:
+    """The Helium kernels compiled by clang (newlib's headers from the gcc installation)."""
+    sysroot = subprocess.run([CC, "-print-sysroot"], capture_output=True, text=True, check=True).stdout.strip()
+    include = Path(sysroot or "/usr/lib/arm-none-eabi") / "include"
+    if not include.is_dir():
+        include = Path("/usr/lib/arm-none-eabi/include")
+    obj = build_dir / (source.stem + "_clang.o")
+    command = [
+        "clang", "--target=arm-none-eabi", *CPU_FLAGS["mve"], *COMMON_FLAGS, "-Werror",
+        f"-I{RUNTIME / 'include'}", f"-isystem{include}", "-c", str(source), "-o", str(obj),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"clang build failed:\n{' '.join(command)}\n{done.stdout}{done.stderr}")
+    return obj
+
+
 def build(variant: str = "mve", build_dir: Path = BUILD) -> Path:
-    """Compile and link the test ELF for `variant`; returns its path."""
+    """Compile and link the test ELF for `variant` ("mve", "portable", or
+    "mve-clang": the Helium kernels compiled by clang, the rest by gcc); returns its path."""
     build_dir.mkdir(parents=True, exist_ok=True)
     elf = build_dir / f"mve_test_{variant}.elf"
+    kernels: Path = RUNTIME / "mve" / "tt_kernels_mve.c"
+    if variant == "mve-clang":
+        kernels = _compile_with_clang(kernels, build_dir)
     sources = [
         HERE / "mve_driver.c",
         HERE / "startup_m55.c",
         BOARD / "semihosting.c",
-        RUNTIME / "mve" / "tt_kernels_mve.c",
+        kernels,
         *(RUNTIME / "src" / name for name in PORTABLE_SOURCES),
     ]
     command = [
         CC,
-        *CPU_FLAGS[variant],
+        *CPU_FLAGS["mve" if variant == "mve-clang" else variant],
         *COMMON_FLAGS,
         f"-I{RUNTIME / 'include'}",
         f"-I{RUNTIME / 'mve'}",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -58,6 +59,15 @@ def test_mve_kernels_bit_exact(builds):
     assert rails["pw_saturate"][1] > 0 and rails["dw3_saturate"][1] > 0
     assert 0 < rails["pw_48to16_8x8"][1] < rails["pw_48to16_8x8"][0]
     assert any(line.startswith("ok sgd_edges_1003 saturated") and int(line.split()[-1]) > 0 for line in oks)
+
+
+@pytest.mark.skipif(shutil.which("clang") is None, reason="needs clang")
+def test_mve_kernels_bit_exact_clang(tmp_path):
+    """The kernels compiled by clang (no gcc inline asm, no optimize attribute) give the same bytes."""
+    result = mve_qemu.run(mve_qemu.build("mve-clang", tmp_path), ["check"])
+    failures = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert not failures, "\n".join(failures)
+    assert result.stdout.splitlines()[-1] == "done 0" and result.exit_code == 0
 
 
 def test_portable_build_declines(builds):
