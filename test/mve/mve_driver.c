@@ -430,19 +430,11 @@ static void run_sgd_s32_case(const char *name, int32_t rows, int32_t row_length,
     tt_print_char('\n');
 }
 
-static int check(void)
+/* Random shapes: 1x1 and depthwise, small sizes, all channel/pixel residues. */
+static void random_cases(uint32_t count, uint32_t seed)
 {
-    if (!tt_mve_available()) {
-        tt_print_str("FAIL this build has no MVE\n");
-        return 1;
-    }
-    const int32_t n = (int32_t)(sizeof conv_cases / sizeof conv_cases[0]);
-    for (int32_t i = 0; i < n; ++i) {
-        run_conv_case(&conv_cases[i], 1234u + (uint32_t)i);
-    }
-    /* Random shapes: 1x1 and depthwise, small sizes, all channel/pixel residues. */
-    for (uint32_t s = 0; s < 40; ++s) {
-        rng_state = 777u + s * 31u;
+    for (uint32_t s = 0; s < count; ++s) {
+        rng_state = seed + s * 31u;
         conv_case k;
         memset(&k, 0, sizeof k);
         k.name = (s & 1u) ? "random_dw" : "random_pw";
@@ -475,8 +467,21 @@ static int check(void)
             k.out_c = k.groups * rng_range(1, 20);
             k.kh = k.kw = k.sh = k.sw = 1;
         }
-        run_conv_case(&k, 99u + s);
+        run_conv_case(&k, 99u + s + seed);
     }
+}
+
+static int check(void)
+{
+    if (!tt_mve_available()) {
+        tt_print_str("FAIL this build has no MVE\n");
+        return 1;
+    }
+    const int32_t n = (int32_t)(sizeof conv_cases / sizeof conv_cases[0]);
+    for (int32_t i = 0; i < n; ++i) {
+        run_conv_case(&conv_cases[i], 1234u + (uint32_t)i);
+    }
+    random_cases(40, 777u);
     for (int32_t i = 0; i < (int32_t)(sizeof inplace_cases / sizeof inplace_cases[0]); ++i) {
         run_dw_inplace(&inplace_cases[i], 555u + (uint32_t)i);
     }
@@ -595,6 +600,13 @@ int main(void)
     if (strcmp(w0, "bench") == 0) {
         return bench(to_int(word(1, w1, sizeof w1)), strcmp(word(2, w2, sizeof w2), "mve") == 0,
                      to_int(word(3, w3, sizeof w3)));
+    }
+    if (strcmp(w0, "fuzz") == 0) { /* fuzz N SEED: N more random shapes */
+        random_cases((uint32_t)to_int(word(1, w1, sizeof w1)), (uint32_t)to_int(word(2, w2, sizeof w2)));
+        tt_print_str("done ");
+        tt_print_int(failures);
+        tt_print_char('\n');
+        return failures;
     }
     if (strcmp(w0, "count") == 0) {
         tt_print_str("bench ");

@@ -83,3 +83,11 @@ def test_mve_fewer_instructions(builds, which):
     _, scalar = mve_qemu.bench_count(builds["portable"], which, "portable", plugin)
     assert mve > 0 and scalar > 0
     assert mve * 2 < scalar, f"{name}: mve {mve} vs portable {scalar} instructions"
+
+
+def test_mve_kernels_random_shapes(builds):
+    """300 more random 1x1 and depthwise shapes (any residue, stride, padding, zero points)."""
+    result = mve_qemu.run(builds["mve"], ["fuzz", "300", "424242"], timeout=300)
+    failures = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
+    assert not failures, "\n".join(failures[:10])
+    assert result.stdout.splitlines()[-1] == "done 0" and result.exit_code == 0
