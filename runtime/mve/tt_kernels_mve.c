@@ -466,10 +466,15 @@ int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const in
 /* Per channel the input rows are copied into an int8 scratch padded with the
  * input zero point (x - z = 0 there, real zero), so every window is whole and
  * the sum is sum(x * w) - z * sum(w) over all taps. Planes bigger than the
- * scratch go in bands of output rows. Stride 2 along a row reads 4 outputs'
- * taps with one gather (VLDRB.S32 with byte offsets 0, 2, 4, 6: one
- * instruction, though a slower one on the core than a contiguous load). */
+ * scratch go in bands of output rows. Stride 2 along wide rows keeps the even
+ * and the odd padded columns apart in each scratch row (VLD2 deinterleaves
+ * them), so that every tap loads 4 consecutive bytes there too; narrow rows
+ * (below DW_WIDE outputs) read 4 outputs' taps with one gather instead (byte
+ * offsets 0, 2, 4, 6: fewer instructions than deinterleaving their rows, but
+ * a gather is slower on the core than a contiguous load). */
 #define DWM_SCRATCH 8192
+#define DWM_LINE 1024 /* the widest padded row for stride 2 */
+#define DW_WIDE 12 /* rows of at least this many outputs go in runs along the row, narrower ones in slots */
 #define DWM_SLACK 64 /* a slot past the row end reads (does not use) up to 4 * 2 + KW bytes further */
 
 /* The outputs of a band are cut into "slots" of up to 4 consecutive outputs
@@ -478,9 +483,7 @@ int tt_mve_conv2d_pointwise_s8(const int8_t *input, int32_t input_zero, const in
  * planes (out_w 4 or 8, common late in MCUNet) still fill the 4 vectors from
  * several rows. Slots follow each other in flat output order, so a chunk's
  * mask bits are one run. Each tap is one scalar weight load and, per slot, a
- * widening load of 4 inputs (stride 1: contiguous; stride 2: a gather with
- * byte offsets 0, 2, 4, 6, one instruction but slower on the core than a
- * contiguous load) and a VMLA. */
+ * widening load of 4 inputs (consecutive; stride 2: a gather) and a VMLA. */
 typedef struct {
     const int8_t *src; /* scratch address of the slot's first window */
     int32_t at;        /* flat output index (relative to the band) */
@@ -529,24 +532,27 @@ TT_INLINE void dw_chunk(const dw_slot *slot, int32_t srow, const int8_t *w, int3
 
 /* `lanes` (1..16) outputs of one output row: NV vectors of 4, KH x KW taps
  * (KW constant when known), column stride SW (1 or 2). */
-TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int NV,
+TT_INLINE void dw_run(const int8_t *row, int32_t srow, int32_t half, const int8_t *w, int32_t KH, int32_t KW, int SW,
+                      int NV,
                         int32_t init, int32_t lanes, int32_t bias, float m, int32_t output_zero, int8_t *y,
                         uint8_t *mask, int32_t bit)
 {
     int32x4_t a0, a1, a2, a3; /* named, not an array: gcc keeps arrays of vectors in memory */
     a0 = a1 = a2 = a3 = vdupq_n_s32(init);
-    const uint32x4_t offsets = {0, 2, 4, 6};
     /* One pointer per vector: the taps are then immediate offsets (gcc 12 does
      * not fold a sum of two constants into an MVE load's offset). */
-    const int8_t *r0 = row, *r1 = row + 4 * SW, *r2 = row + 8 * SW, *r3 = row + 12 * SW;
+    const int8_t *r0 = row, *r1 = row + 4, *r2 = row + 8, *r3 = row + 12;
     for (int32_t kh = 0; kh < KH; ++kh) {
 #pragma GCC unroll 7
         for (int32_t kw = 0; kw < KW; ++kw) {
             const int32_t wv = w[kw];
 #if defined(__GNUC__) && !defined(__clang__)
-            if (SW == 1 && NV == 4 && __builtin_constant_p(kw)) {
+            if (NV == 4 && __builtin_constant_p(kw)) {
                 /* The common full run: 4 loads at immediate offsets from one
-                 * pointer (gcc 12 would materialise each address). */
+                 * pointer (gcc 12 would materialise each address). Stride 2:
+                 * the even or the odd columns, by the parity of kw. */
+                const int8_t *base = SW == 1 ? r0 : (kw & 1) ? r0 + half : r0;
+                const int32_t k = SW == 1 ? kw : kw >> 1;
                 int32x4_t x;
                 __asm__("vldrb.s32 %q[x], [%[r], %[o0]]\n\t"
                         "vmla.s32 %q[a0], %q[x], %[w]\n\t"
@@ -557,14 +563,14 @@ TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t 
                         "vldrb.s32 %q[x], [%[r], %[o3]]\n\t"
                         "vmla.s32 %q[a3], %q[x], %[w]"
                         : [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2), [a3] "+w"(a3), [x] "=&w"(x)
-                        : [r] "r"(r0), [w] "r"(wv), [o0] "n"(kw), [o1] "n"(kw + 4), [o2] "n"(kw + 8),
-                          [o3] "n"(kw + 12), "m"(*(const int8_t(*)[16 + 7])r0));
+                        : [r] "r"(base), [w] "r"(wv), [o0] "n"(k), [o1] "n"(k + 4), [o2] "n"(k + 8),
+                          [o3] "n"(k + 12), "m"(*(const int8_t(*)[16 + 7])base));
                 continue;
             }
 #endif
 #define DW_TAP(V, R, A)                                                                                              \
     if (NV > V) {                                                                                                    \
-        A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(R + kw) : vldrbq_gather_offset_s32(R + kw, offsets), wv);           \
+        A = vmlaq_n_s32(A, vldrbq_s32(SW == 1 ? R + kw : R + ((kw & 1) ? half : 0) + (kw >> 1)), wv);               \
     }
             DW_TAP(0, r0, a0)
             DW_TAP(1, r1, a1)
@@ -583,38 +589,38 @@ TT_INLINE void dw_run(const int8_t *row, int32_t srow, const int8_t *w, int32_t 
 
 /* One output row of out_w outputs: chunks of 16, then one of 4, 8 or 12 (the
  * last vector predicated). */
-TT_INLINE void dw_wide_row(const int8_t *row, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW, int32_t init,
+TT_INLINE void dw_wide_row(const int8_t *row, int32_t srow, int32_t half, const int8_t *w, int32_t KH, int32_t KW, int SW, int32_t init,
                       int32_t out_w, int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask, int32_t bit)
 {
     int32_t ox = 0;
     for (; ox + 16 <= out_w; ox += 16) {
-        dw_run(row + ox * SW, srow, w, KH, KW, SW, 4, init, 16, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(row + ox, srow, half, w, KH, KW, SW, 4, init, 16, bias, m, oz, y + ox, mask, bit + ox);
     }
     const int32_t rest = out_w - ox;
     const int32_t nv = (rest + 3) / 4;
-    const int8_t *r = row + ox * SW;
+    const int8_t *r = row + ox;
     if (nv == 1) {
-        dw_run(r, srow, w, KH, KW, SW, 1, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, half, w, KH, KW, SW, 1, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     } else if (nv == 2) {
-        dw_run(r, srow, w, KH, KW, SW, 2, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, half, w, KH, KW, SW, 2, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     } else if (nv == 3) {
-        dw_run(r, srow, w, KH, KW, SW, 3, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, half, w, KH, KW, SW, 3, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     } else if (nv == 4) {
-        dw_run(r, srow, w, KH, KW, SW, 4, init, rest, bias, m, oz, y + ox, mask, bit + ox);
+        dw_run(r, srow, half, w, KH, KW, SW, 4, init, rest, bias, m, oz, y + ox, mask, bit + ox);
     }
 }
 
 /* The band's rows (rows x out_w outputs), specialised per (KW, SW): constant
  * tap counts unroll. */
 #define DW_ROWS(NAME, KW_CONST, SW)                                                                                  \
-    TT_HOT void NAME(const int8_t *s, int32_t srow, int32_t sh, const int8_t *w,                                     \
+    TT_HOT void NAME(const int8_t *s, int32_t srow, int32_t half, int32_t sh, const int8_t *w,                       \
                                                int32_t KH, int32_t KW, int32_t init, int32_t rows, int32_t out_w,   \
                                                int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask,         \
                                                int32_t bit)                                                         \
     {                                                                                                                \
-        if (out_w >= 12) { /* wide rows: runs of 16 along the row */                                                \
+        if (out_w >= DW_WIDE) { /* wide rows: runs of 16 along the row */                                                \
             for (int32_t oy = 0; oy < rows; ++oy) {                                                                  \
-                dw_wide_row(s + oy * sh * srow, srow, w, KH, KW_CONST, SW, init, out_w, bias, m, oz, y + oy * out_w, \
+                dw_wide_row(s + oy * sh * srow, srow, half, w, KH, KW_CONST, SW, init, out_w, bias, m, oz, y + oy * out_w, \
                             mask, bit + oy * out_w);                                                                 \
             }                                                                                                        \
             return;                                                                                                  \
@@ -641,6 +647,7 @@ TT_INLINE void dw_wide_row(const int8_t *row, int32_t srow, const int8_t *w, int
             dw_chunk(slot, srow, w, KH, KW_CONST, SW, init, bias, m, oz, y, mask, bit);                             \
         }                                                                                                            \
         (void)KW;                                                                                                    \
+        (void)half;                                                                                                  \
     }
 DW_ROWS(dw_rows_3s1, 3, 1)
 DW_ROWS(dw_rows_3s2, 3, 2)
@@ -660,18 +667,30 @@ int tt_mve_conv2d_depthwise_s8(const int8_t *input, int32_t input_zero, const in
                                int32_t pad_top, int32_t pad_left, int32_t pad_bottom, int32_t pad_right,
                                int32_t groups)
 {
-    const int32_t srow = in_w + pad_left + pad_right;
+    const int32_t padded_w = in_w + pad_left + pad_right;
+    /* Stride 2 along rows: each scratch row holds the even padded columns, then
+     * (at `half`) the odd ones, so the taps of 4 neighbouring outputs are 4
+     * consecutive bytes (a tap kw reads half * (kw & 1) + kw / 2 + ox). */
+    const int32_t out_w_ = (padded_w - kernel_w) / stride_w + 1;
+    const int deinterleave = stride_w == 2 && out_w_ >= DW_WIDE;
+    const int32_t half = deinterleave ? (padded_w + 1) / 2 : 0;
+    const int32_t srow = deinterleave ? 2 * half : padded_w;
     if (groups != in_channels || out_channels != in_channels || groups < 1 || kernel_h < 1 || kernel_w < 1 ||
         (stride_h != 1 && stride_h != 2) || (stride_w != 1 && stride_w != 2) || pad_top < 0 || pad_left < 0 ||
-        pad_bottom < 0 || pad_right < 0 || input_zero < -128 || input_zero > 127 || srow * kernel_h > DWM_SCRATCH) {
+        pad_bottom < 0 || pad_right < 0 || input_zero < -128 || input_zero > 127 || srow * kernel_h > DWM_SCRATCH ||
+        (deinterleave && padded_w > DWM_LINE)) {
         return 0;
     }
     const int32_t out_h = (in_h + pad_top + pad_bottom - kernel_h) / stride_h + 1;
-    const int32_t out_w = (srow - kernel_w) / stride_w + 1;
+    const int32_t out_w = (padded_w - kernel_w) / stride_w + 1;
     if (out_h <= 0 || out_w <= 0) {
         return 0;
     }
     int8_t scratch[DWM_SCRATCH + DWM_SLACK];
+    int8_t line[deinterleave ? DWM_LINE + 32 : 1]; /* one padded input row, for the deinterleave */
+    if (deinterleave) {
+        fill_bytes(line, (int8_t)input_zero, DWM_LINE + 32);
+    }
     /* Output rows per band: (band - 1) * stride_h + kernel_h input rows fit. */
     int32_t band = (DWM_SCRATCH / srow - kernel_h) / stride_h + 1;
     if (band > out_h) {
@@ -695,20 +714,30 @@ int tt_mve_conv2d_depthwise_s8(const int8_t *input, int32_t input_zero, const in
                 const int32_t rows = (rows_out - 1) * stride_h + kernel_h;
                 for (int32_t j = 0; j < rows; ++j) {
                     const int32_t iy = first_row + j;
-                    int8_t *d = scratch + j * srow + pad_left;
+                    int8_t *row = scratch + j * srow;
                     if (iy < 0 || iy >= in_h) {
                         if (band < out_h) {
-                            fill_bytes(d, (int8_t)input_zero, in_w); /* a previous band may have filled it */
+                            fill_bytes(row, (int8_t)input_zero, srow); /* a previous band may have filled it */
                         }
+                    } else if (!deinterleave) {
+                        copy_bytes(row + pad_left, x + iy * in_w, in_w);
                     } else {
-                        copy_bytes(d, x + iy * in_w, in_w);
+                        /* VLD2 splits 32 padded bytes into 16 even and 16 odd columns. */
+                        copy_bytes(line + pad_left, x + iy * in_w, in_w);
+                        const int32_t cols = (padded_w + 1) / 2; /* <= half */
+                        for (int32_t i = 0; i < cols; i += 16) {
+                            const int8x16x2_t parts = vld2q_s8(line + 2 * i);
+                            const mve_pred16_t live = vctp8q((uint32_t)(cols - i));
+                            vstrbq_p_s8(row + i, parts.val[0], live);
+                            vstrbq_p_s8(row + half + i, parts.val[1], live);
+                        }
                     }
                 }
                 const int32_t b = bias[c];
                 const float m = multipliers[c];
                 int8_t *y = output + bit + oy0 * out_w;
                 const int32_t at = bit + oy0 * out_w;
-#define DW_CALL(F) F(scratch, srow, stride_h, w, kernel_h, kernel_w, init, rows_out, out_w, b, m, output_zero, y, mask, at)
+#define DW_CALL(F) F(scratch, srow, half, stride_h, w, kernel_h, kernel_w, init, rows_out, out_w, b, m, output_zero, y, mask, at)
                 if (stride_w == 1) {
                     if (kernel_w == 3) {
                         DW_CALL(dw_rows_3s1);

@@ -257,6 +257,8 @@ static const conv_case conv_cases[] = {
     {"dw7_s2_p3_32x32", 1, 3, 32, 32, 3, 7, 7, 2, 2, 3, 3, 3, 3, 3, -9, 6, 0, 1},
     {"dw3_asym_pad_s2", 1, 4, 10, 10, 4, 3, 3, 2, 2, 0, 0, 1, 1, 4, 2, 3, 0, 1},
     {"dw3_mixed_stride", 1, 3, 9, 12, 3, 3, 3, 2, 1, 1, 0, 1, 2, 3, -1, 0, 0, 1},
+    {"dw3_s2w_wide_odd", 1, 3, 9, 29, 3, 3, 3, 1, 2, 1, 0, 1, 1, 3, 7, -3, 0, 1},
+    {"dw5_s2_wide_pad_left_odd", 1, 2, 11, 40, 2, 5, 5, 2, 2, 2, 1, 2, 2, 2, -7, 1, 0, 1},
     {"dw_1x5_nopad", 1, 2, 6, 21, 2, 1, 5, 1, 1, 0, 0, 0, 0, 2, 5, 0, 0, 1},
     {"dw3_s1_batch2", 2, 4, 6, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4, 0, 0, 0, 1},
     {"dw3_saturate", 1, 4, 12, 12, 4, 3, 3, 1, 1, 1, 1, 1, 1, 4, 20, -20, 1, 1},
@@ -307,6 +309,7 @@ static void run_dw_inplace(const conv_case *k, uint32_t seed)
 static const conv_case inplace_cases[] = {
     {"inplace_dw3_s1_12x12", 1, 6, 12, 12, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, -2, 1, 0, 1},
     {"inplace_dw3_s2_16x16", 1, 5, 16, 16, 5, 3, 3, 2, 2, 1, 1, 1, 1, 5, 3, 0, 0, 1},
+    {"inplace_dw7_s2_40x40", 1, 3, 40, 40, 3, 7, 7, 2, 2, 3, 3, 3, 3, 3, -5, 2, 0, 1},
     {"inplace_dw5_banded_90x90", 1, 2, 90, 90, 2, 5, 5, 1, 1, 2, 2, 2, 2, 2, 1, -1, 0, 1},
 };
 
@@ -440,7 +443,7 @@ static void random_cases(uint32_t count, uint32_t seed)
         k.name = (s & 1u) ? "random_dw" : "random_pw";
         k.batch = 1 + (int32_t)(rng() % 2u);
         k.in_h = rng_range(1, 13);
-        k.in_w = rng_range(1, 19);
+        k.in_w = rng_range(1, 45); /* stride-2 rows of 12 and more outputs take the deinterleaved path */
         k.input_zero = rng_range(-128, 127);
         k.output_zero = rng_range(-128, 127);
         k.mode = (int)(rng() % 3u);
