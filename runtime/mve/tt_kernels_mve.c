@@ -502,6 +502,25 @@ TT_INLINE void dw_chunk(const dw_slot *slot, int32_t srow, const int8_t *w, int3
 #pragma GCC unroll 7
         for (int32_t kw = 0; kw < KW; ++kw) {
             const int32_t wv = w[kw];
+#if defined(__GNUC__) && !defined(__clang__)
+            if (SW == 1 && __builtin_constant_p(kw)) {
+                /* Immediate offsets from the 4 slot pointers (see dw_run). */
+                int32x4_t x;
+                __asm__("vldrb.s32 %q[x], [%[r0], %[k]]\n\t"
+                        "vmla.s32 %q[a0], %q[x], %[w]\n\t"
+                        "vldrb.s32 %q[x], [%[r1], %[k]]\n\t"
+                        "vmla.s32 %q[a1], %q[x], %[w]\n\t"
+                        "vldrb.s32 %q[x], [%[r2], %[k]]\n\t"
+                        "vmla.s32 %q[a2], %q[x], %[w]\n\t"
+                        "vldrb.s32 %q[x], [%[r3], %[k]]\n\t"
+                        "vmla.s32 %q[a3], %q[x], %[w]"
+                        : [a0] "+w"(a0), [a1] "+w"(a1), [a2] "+w"(a2), [a3] "+w"(a3), [x] "=&w"(x)
+                        : [r0] "r"(r0), [r1] "r"(r1), [r2] "r"(r2), [r3] "r"(r3), [w] "r"(wv), [k] "n"(kw),
+                          "m"(*(const int8_t(*)[4 + 7])r0), "m"(*(const int8_t(*)[4 + 7])r1),
+                          "m"(*(const int8_t(*)[4 + 7])r2), "m"(*(const int8_t(*)[4 + 7])r3));
+                continue;
+            }
+#endif
 #define DW_TAP(R, A) A = vmlaq_n_s32(A, SW == 1 ? vldrbq_s32(R + kw) : vldrbq_gather_offset_s32(R + kw, offsets), wv)
             DW_TAP(r0, a0);
             DW_TAP(r1, a1);
