@@ -808,13 +808,16 @@ int tt_mve_conv2d_s8(const int8_t *input, int32_t input_zero, const int8_t *weig
  * VMUL (the f32 product), VMINNM against 2^30 (the portable bound: a NaN
  * product gives the bound, as there; minNum returns the number), VCVTN (rint
  * ties to even, saturating: a step below -2^31 saturates, and W - step then
- * saturates at +127 either way), VQSUB, clamp, count the changed lanes. */
-TT_INLINE int32x4_t sgd4(int32x4_t p, float32x4_t g, float lr, float32x4_t bound, mve_pred16_t *saturated)
+ * saturates at +127 either way), VQSUB, clamp. The saturations are counted
+ * without predicates (gcc 12 moves predicates through general registers):
+ * min(raw ^ clamped, 1) is 1 exactly in the lanes the clamp changed. */
+TT_INLINE int32x4_t sgd4(int32x4_t p, float32x4_t g, float lr, float32x4_t bound, uint32x4_t *counts)
 {
     const float32x4_t step = vminnmq_f32(vmulq_n_f32(g, lr), bound);
     const int32x4_t raw = vqsubq_s32(p, vcvtnq_s32_f32(step));
-    const int32x4_t value = vmaxq_s32(vminq_s32(raw, vdupq_n_s32(127)), vdupq_n_s32(-128));
-    *saturated = vcmpneq_s32(raw, value);
+    const int32x4_t value = clamp8(raw);
+    const uint32x4_t changed = vreinterpretq_u32_s32(veorq_s32(raw, value));
+    *counts = vaddq_u32(*counts, vminq_u32(changed, vdupq_n_u32(1)));
     return value;
 }
 
@@ -824,20 +827,16 @@ static int32_t sgd_row_s8(int8_t *p, const float *g, float lr, int32_t count)
     uint32x4_t counts = vdupq_n_u32(0);
     int32_t i = 0;
     for (; i + 8 <= count; i += 8) {
-        mve_pred16_t s0, s1;
-        const int32x4_t v0 = sgd4(vldrbq_s32(p + i), vldrwq_f32(g + i), lr, bound, &s0);
-        const int32x4_t v1 = sgd4(vldrbq_s32(p + i + 4), vldrwq_f32(g + i + 4), lr, bound, &s1);
+        const int32x4_t v0 = sgd4(vldrbq_s32(p + i), vldrwq_f32(g + i), lr, bound, &counts);
+        const int32x4_t v1 = sgd4(vldrbq_s32(p + i + 4), vldrwq_f32(g + i + 4), lr, bound, &counts);
         vstrbq_s32(p + i, v0);
         vstrbq_s32(p + i + 4, v1);
-        counts = vaddq_m_n_u32(counts, counts, 1u, s0);
-        counts = vaddq_m_n_u32(counts, counts, 1u, s1);
     }
     for (; i < count; i += 4) {
+        /* The tail: inactive lanes load 0 (W 0, step 0: never saturated). */
         const mve_pred16_t live = vctp32q((uint32_t)(count - i));
-        mve_pred16_t s;
-        const int32x4_t v = sgd4(vldrbq_z_s32(p + i, live), vldrwq_z_f32(g + i, live), lr, bound, &s);
+        const int32x4_t v = sgd4(vldrbq_z_s32(p + i, live), vldrwq_z_f32(g + i, live), lr, bound, &counts);
         vstrbq_p_s32(p + i, v, live);
-        counts = vaddq_m_n_u32(counts, counts, 1u, s & live);
     }
     return (int32_t)vaddvq_u32(counts);
 }
