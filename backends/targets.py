@@ -206,14 +206,6 @@ def board_named(name: str | Board) -> Board:
         raise TargetError(f"unknown board {name!r} (expected one of {_choices(BOARDS)})") from None
 
 
-def board_for_machine(machine: str) -> Board:
-    """The first board that runs on a QEMU machine (for images that do not name their board)."""
-    for board in BOARDS.values():
-        if board.qemu_machine == machine:
-            return board
-    raise TargetError(f"no board runs on QEMU machine {machine!r} (boards: {_choices(BOARDS)})")
-
-
 def resolve(target: str | Target, board: str | Board | None = None) -> tuple[Target, Board | None]:
     """The target and its board: the given one (it must belong to the target) or the
     target's default. The host has no board."""

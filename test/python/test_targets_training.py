@@ -10,12 +10,14 @@ build is the independent reference: another compiler, libm and ISA).
 
 One project per model, shared by the targets; each target builds only its dataset
 program (module-scoped, once per session). The clang builds (lld, the target's triple)
-train the tiny module of test_qemu_training on every target, also bit for bit like the host.
+train the tiny module of test_qemu_training on every target, also bit for bit like the host,
+and `tt-compile --target T` builds a training program that runs under T's board's machine.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from tiny_training.passes.qtrain_training import QtrainTrainingPass
 from tiny_training.paths import SharedDirMissing, shared_dir
 
 from test_qemu_training import Case, assert_same, tiny_case
+from test_tools import BIN, TRAINABLE
 
 MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")
 SAMPLES = 2
@@ -101,3 +104,37 @@ def test_clang_build_trains_like_the_host(tiny: Case, target: Target):
     clang = tiny.run(target, "clang")
     assert clang.board is not None and clang.board.target == target
     assert_same(clang, tiny.run("host"))
+
+
+# Two samples of the trainable module (1x1x2x2 int8 images, 2 classes).
+TRAINABLE_SAMPLES = ([np.array([[[[5, -3], [7, 1]]]], dtype=np.int8)] * 2, [1, 0])
+
+
+def _tt_compile(source: Path, target: str, out: Path) -> subprocess.CompletedProcess:
+    command = [str(BIN / "tt-compile"), str(source), "--scheme", "full", "--classes", "2", "--target", target]
+    result = subprocess.run([*command, "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def trainable_host(tmp_path_factory) -> tuple[Path, harness.TrainingRun]:
+    """tt-compile's host build of test_tools' trainable module, and its run on TRAINABLE_SAMPLES."""
+    root = tmp_path_factory.mktemp("tt-compile")
+    source = root / "trainable.mlir"
+    source.write_text(TRAINABLE)
+    _tt_compile(source, "host", root / "host")
+    return source, harness.train_on_board(root / "host", *TRAINABLE_SAMPLES, target="host")
+
+
+@pytest.mark.parametrize("target", CROSS_TARGETS, ids=[t.name for t in CROSS_TARGETS])
+def test_tt_compile_builds_a_training_program_for_the_target(target: Target, trainable_host, tmp_path):
+    """tt-compile --target T builds build-T/model_board_train.elf for T's default board, and
+    that program trains under the board's machine like tt-compile's host build."""
+    source, host = trainable_host
+    result = _tt_compile(source, target.name, tmp_path)
+    assert f"built for {target.name} (board {target.default_board})" in result.stdout
+    assert (tmp_path / f"build-{target.name}" / "model_board_train.elf").is_file()
+    board = harness.train_on_board(tmp_path, *TRAINABLE_SAMPLES, target=target, count_instructions=False)
+    assert board.board is not None and board.board.name == target.default_board
+    assert_same(board, host)
