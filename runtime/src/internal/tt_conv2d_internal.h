@@ -199,4 +199,11 @@ void tt_depthwise_conv2d_s8(const tt_conv_shape *s, const int8_t *input, const i
 void tt_conv2d_generic_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight, const int32_t *bias,
                           const float *multipliers, int8_t *output, uint8_t *mask);
 
+/* --------------------------------------------------------------- gradients */
+
+/* The input gradient in gather form for any conv, the weight split or whole
+ * (conv2d_grad/tt_conv2d_grad_input_f32.c). */
+void tt_conv2d_grad_input_gather_f32(const tt_conv_shape *s, const float *grad_output, const tt_split_weight *weight,
+                                     float *grad_input);
+
 #endif /* TT_CONV2D_INTERNAL_H */
