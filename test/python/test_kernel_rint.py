@@ -11,6 +11,7 @@ checked to reference no rintf (or any other libm rounding) at all.
 
 from __future__ import annotations
 
+import ctypes
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,8 +36,6 @@ void rint_array(const float *x, float *y, int32_t count)
 def rint_array(tmp_path_factory):
     if shutil.which("gcc") is None:
         pytest.skip("gcc is not installed")
-    import ctypes
-
     directory = tmp_path_factory.mktemp("rint")
     # Next to the runtime's own sources, so that the internal header resolves as in a kernel.
     source = directory / "harness" / "rint_harness.c"

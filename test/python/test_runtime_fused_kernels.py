@@ -1,5 +1,5 @@
-"""The fused C kernels of runtime/src/tt_kernels_fused.c against the interpreter and the
-unfused C kernels.
+"""The fused C kernels (runtime/src/conv2d/tt_conv2d_dw_s8.c, update/tt_conv2d_weight_update_s8.c)
+against the interpreter and the unfused C kernels.
 
 * `tt_conv2d_dw_s8` (qtrain.conv2d_dw): an integer path, bit-exact with the
   interpreter running a `qtrain.conv2d_dw` op (= two qtrain.conv2d) and with two
@@ -17,7 +17,6 @@ unfused C kernels.
 
 from __future__ import annotations
 
-import ctypes
 import math
 
 import numpy as np

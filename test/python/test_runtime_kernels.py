@@ -1,4 +1,4 @@
-"""The C kernels of runtime/src/tt_kernels_*.c against the reference interpreter.
+"""The C kernels of runtime/src/<op>/ against the reference interpreter.
 
 Every kernel is called through ctypes on the host build of the runtime
 (`host_runtime`, conftest.py) and compared with the interpreter: single-op
@@ -32,7 +32,6 @@ Tolerances
 
 from __future__ import annotations
 
-import ctypes
 import math
 
 import numpy as np

@@ -1,5 +1,6 @@
-"""The split-weight kernels of runtime/src/tt_kernels_split.c: a conv weight whose
-leading channels train is stored as a trained part (SRAM) and a frozen part (flash).
+"""The split-weight kernels (runtime/src/conv2d/tt_conv2d_split_s8.c, tt_conv2d_dw_split_s8.c,
+conv2d_grad/tt_conv2d_grad_input_split_f32.c): a conv weight whose leading channels train
+is stored as a trained part (SRAM) and a frozen part (flash).
 
 * `tt_conv2d_split_s8` == `tt_conv2d_s8` on the reassembled weight, output and
   clamp mask bit for bit (and so == the interpreter, checked here once more);

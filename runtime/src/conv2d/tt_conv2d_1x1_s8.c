@@ -41,8 +41,10 @@ TT_NOINLINE void tt_dot4_s8(int32_t *acc, const int8_t *x, int32_t pixels, const
 }
 
 void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight, const int32_t *bias,
-                      const float *multipliers, int8_t *output, mask_writer *mask)
+                      const float *multipliers, int8_t *output, uint8_t *mask)
 {
+    mask_writer writer = mask_begin(mask);
+    mask_writer *bits = &writer;
     const int32_t pixels = s->in_h * s->in_w;
     const int32_t group_in = s->group_in;
     for (int32_t n = 0; n < s->batch; ++n) {
@@ -62,7 +64,7 @@ void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t 
                 int32_t acc[4] = {0, 0, 0, 0};
                 tt_dot4_s8(acc, x + p, pixels, w, group_in);
                 for (int32_t i = 0; i < 4; ++i) {
-                    tt_conv_output(&y[p + i], mask, tt_sat_add_i32(acc[i] - zero_term, b), m, s->output_zero);
+                    tt_conv_output(&y[p + i], bits, tt_sat_add_i32(acc[i] - zero_term, b), m, s->output_zero);
                 }
             }
             for (; p < pixels; ++p) {
@@ -70,8 +72,9 @@ void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t 
                 for (int32_t c = 0; c < group_in; ++c) {
                     acc += x[c * pixels + p] * w[c];
                 }
-                tt_conv_output(&y[p], mask, tt_sat_add_i32(acc - zero_term, b), m, s->output_zero);
+                tt_conv_output(&y[p], bits, tt_sat_add_i32(acc - zero_term, b), m, s->output_zero);
             }
         }
     }
+    mask_end(&writer);
 }

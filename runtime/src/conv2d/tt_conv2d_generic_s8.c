@@ -97,8 +97,10 @@ static void interior_row(const int8_t *x, int32_t plane, int32_t row, const int8
 #endif
 
 void tt_conv2d_generic_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight, const int32_t *bias,
-                          const float *multipliers, int8_t *output, mask_writer *bits)
+                          const float *multipliers, int8_t *output, uint8_t *mask)
 {
+    mask_writer writer = mask_begin(mask);
+    mask_writer *bits = &writer;
     const int32_t batch = s->batch, out_channels = s->out_channels;
     const int32_t in_channels = s->in_channels, in_h = s->in_h, in_w = s->in_w;
     const int32_t kernel_h = s->kernel_h, kernel_w = s->kernel_w, stride_h = s->stride_h, stride_w = s->stride_w;
@@ -164,4 +166,5 @@ void tt_conv2d_generic_s8(const tt_conv_shape *s, const int8_t *input, const int
             }
         }
     }
+    mask_end(&writer);
 }

@@ -19,21 +19,18 @@ void tt_conv2d_s8(const tt_conv_params *conv, const tt_per_channel_quant *quant,
                   int8_t *output, uint8_t *mask)
 {
     const tt_conv_shape s = tt_conv_shape_of(conv, input_dims, filter_dims);
-    mask_writer bits = mask_begin(mask);
+    const float *multipliers = quant->multipliers;
 #if TT_FAST_PATHS
     if (tt_conv2d_1x1_pairs_s8_fits(&s)) {
-        tt_conv2d_1x1_pairs_s8(&s, input, weight, bias, quant->multipliers, output, mask);
-        return;
-    }
-    if (tt_conv_is_pointwise(&s)) {
-        tt_conv2d_1x1_s8(&s, input, weight, bias, quant->multipliers, output, &bits);
+        tt_conv2d_1x1_pairs_s8(&s, input, weight, bias, multipliers, output, mask);
+    } else if (tt_conv_is_pointwise(&s)) {
+        tt_conv2d_1x1_s8(&s, input, weight, bias, multipliers, output, mask);
     } else if (tt_depthwise_conv2d_s8_fits(&s)) {
-        tt_depthwise_conv2d_s8(&s, input, weight, bias, quant->multipliers, output, &bits);
+        tt_depthwise_conv2d_s8(&s, input, weight, bias, multipliers, output, mask);
     } else {
-        tt_conv2d_generic_s8(&s, input, weight, bias, quant->multipliers, output, &bits);
+        tt_conv2d_generic_s8(&s, input, weight, bias, multipliers, output, mask);
     }
 #else
-    tt_conv2d_generic_s8(&s, input, weight, bias, quant->multipliers, output, &bits);
+    tt_conv2d_generic_s8(&s, input, weight, bias, multipliers, output, mask);
 #endif
-    mask_end(&bits);
 }

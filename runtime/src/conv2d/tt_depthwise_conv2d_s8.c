@@ -83,8 +83,10 @@ int tt_depthwise_conv2d_s8_fits(const tt_conv_shape *s)
 }
 
 void tt_depthwise_conv2d_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight,
-                            const int32_t *bias, const float *multipliers, int8_t *output, mask_writer *bits)
+                            const int32_t *bias, const float *multipliers, int8_t *output, uint8_t *mask)
 {
+    mask_writer writer = mask_begin(mask);
+    mask_writer *bits = &writer;
     const int32_t batch = s->batch, channels = s->in_channels, in_h = s->in_h, in_w = s->in_w;
     const int32_t K = s->kernel_h, stride = s->stride_h, pad_top = s->pad_top, pad_left = s->pad_left;
     const int32_t input_zero = s->input_zero, output_zero = s->output_zero;
@@ -150,5 +152,6 @@ void tt_depthwise_conv2d_s8(const tt_conv_shape *s, const int8_t *input, const i
             }
         }
     }
+    mask_end(&writer);
 }
 

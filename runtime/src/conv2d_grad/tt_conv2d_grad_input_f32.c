@@ -7,6 +7,7 @@
  */
 #include "../internal/tt_conv2d_internal.h"
 #include "tt_kernels.h"
+#include "../internal/tt_split_filter.h"
 #include "../internal/tt_support.h"
 
 #if TT_FAST_PATHS
@@ -183,12 +184,56 @@ static void grad_input_depthwise(const float *grad_output, const int8_t *weight,
 }
 #endif
 
+/* Gather form: each dx element is written once, from the outputs whose window
+ * covers it, one f32 sum in increasing (output channel, kh, kw). Padded row
+ * py = iy + pad_top meets tap kh at output row oy = (py - kh) / stride_h when
+ * that divides exactly and 0 <= oy < out_h, so kh runs over one residue class
+ * mod stride_h. The weight may be split (an unsplit one is all trained). */
+void tt_conv2d_grad_input_gather_f32(const tt_conv_shape *s, const float *grad_output, const tt_split_weight *weight,
+                                     float *grad_input)
+{
+    const int32_t out_plane = s->out_h * s->out_w;
+    float *dx = grad_input;
+    for (int32_t n = 0; n < s->batch; ++n) {
+        for (int32_t c = 0; c < s->in_channels; ++c) {
+            const int32_t group = c / s->group_in;
+            const int32_t c_in_group = c - group * s->group_in;
+            const float *dy_group = grad_output + (n * s->out_channels + group * s->group_out) * out_plane;
+            for (int32_t iy = 0; iy < s->in_h; ++iy) {
+                const int32_t py = iy + s->pad_top;
+                /* kh = py - oy * stride_h with oy <= out_h - 1 and kh < kernel_h. */
+                const int32_t oy_last = tt_min_i32(s->out_h - 1, py / s->stride_h);
+                const int32_t oy_first = tt_max_i32(0, py - s->kernel_h + s->stride_h) / s->stride_h;
+                for (int32_t ix = 0; ix < s->in_w; ++ix) {
+                    const int32_t px = ix + s->pad_left;
+                    const int32_t ox_last = tt_min_i32(s->out_w - 1, px / s->stride_w);
+                    const int32_t ox_first = tt_max_i32(0, px - s->kernel_w + s->stride_w) / s->stride_w;
+                    float acc = 0.0f;
+                    for (int32_t og = 0; og < s->group_out; ++og) {
+                        const float *dy_o = dy_group + og * out_plane;
+                        const split_filter filter = filter_of(weight->trained, weight->frozen, weight->split, s->groups,
+                                                              s->group_in, s->taps, group * s->group_out + og);
+                        const int8_t *w_o = filter_channel(&filter, c_in_group, s->taps);
+                        /* Increasing kh is decreasing oy, likewise kw and ox. */
+                        for (int32_t oy = oy_last; oy >= oy_first; --oy) {
+                            const int32_t kh = py - oy * s->stride_h;
+                            for (int32_t ox = ox_last; ox >= ox_first; --ox) {
+                                const int32_t kw = px - ox * s->stride_w;
+                                acc += dy_o[oy * s->out_w + ox] * (float)w_o[kh * s->kernel_w + kw];
+                            }
+                        }
+                    }
+                    *dx++ = acc;
+                }
+            }
+        }
+    }
+}
+
 void tt_conv2d_grad_input_f32(const tt_conv_params *conv, const tt_dims *input_dims, const tt_dims *filter_dims,
                               const float *grad_output, const int8_t *weight, float *grad_input)
 {
     const tt_conv_shape s = tt_conv_shape_of(conv, input_dims, filter_dims);
-
-    const int32_t out_plane = s.out_h * s.out_w;
 
 #if TT_FAST_PATHS
     if (tt_conv_is_pointwise(&s)) {
@@ -205,42 +250,8 @@ void tt_conv2d_grad_input_f32(const tt_conv_params *conv, const tt_dims *input_d
     }
 #endif
 
-    /* Gather form: each dx element is written once, from the outputs whose
-     * window covers it. Padded row py = iy + pad_top meets tap kh at output row
-     * oy = (py - kh) / stride_h when that divides exactly and 0 <= oy < out_h,
-     * so kh runs over one residue class mod stride_h. */
-    float *dx = grad_input;
-    for (int32_t n = 0; n < s.batch; ++n) {
-        for (int32_t c = 0; c < s.in_channels; ++c) {
-            const int32_t group = c / s.group_in;
-            const int32_t c_in_group = c - group * s.group_in;
-            const float *dy_group = grad_output + (n * s.out_channels + group * s.group_out) * out_plane;
-            const int8_t *w_group = weight + (group * s.group_out * s.group_in + c_in_group) * s.taps;
-            for (int32_t iy = 0; iy < s.in_h; ++iy) {
-                const int32_t py = iy + s.pad_top;
-                /* kh = py - oy * stride_h with oy <= out_h - 1 and kh < kernel_h. */
-                const int32_t oy_last = tt_min_i32(s.out_h - 1, py / s.stride_h);
-                const int32_t oy_first = tt_max_i32(0, py - s.kernel_h + s.stride_h) / s.stride_h;
-                for (int32_t ix = 0; ix < s.in_w; ++ix) {
-                    const int32_t px = ix + s.pad_left;
-                    const int32_t ox_last = tt_min_i32(s.out_w - 1, px / s.stride_w);
-                    const int32_t ox_first = tt_max_i32(0, px - s.kernel_w + s.stride_w) / s.stride_w;
-                    float acc = 0.0f;
-                    for (int32_t o = 0; o < s.group_out; ++o) {
-                        const float *dy_o = dy_group + o * out_plane;
-                        const int8_t *w_o = w_group + o * s.group_in * s.taps;
-                        /* Increasing kh is decreasing oy, likewise kw and ox. */
-                        for (int32_t oy = oy_last; oy >= oy_first; --oy) {
-                            const int32_t kh = py - oy * s.stride_h;
-                            for (int32_t ox = ox_last; ox >= ox_first; --ox) {
-                                const int32_t kw = px - ox * s.stride_w;
-                                acc += dy_o[oy * s.out_w + ox] * (float)w_o[kh * s.kernel_w + kw];
-                            }
-                        }
-                    }
-                    *dx++ = acc;
-                }
-            }
-        }
-    }
+    /* All trained: every channel (groups == 1) or filter (grouped) lies in the first part,
+     * whose pointer stands in for the unread frozen one too. */
+    const tt_split_weight whole = {weight, weight, s.groups == 1 ? s.group_in : s.out_channels};
+    tt_conv2d_grad_input_gather_f32(&s, grad_output, &whole, grad_input);
 }

@@ -5,7 +5,6 @@
  */
 #include "../internal/tt_conv2d_internal.h"
 #include "tt_kernels.h"
-#include "../internal/tt_split_filter.h"
 #include "../internal/tt_support.h"
 
 void tt_conv2d_grad_input_split_f32(const tt_conv_params *conv, const tt_dims *input_dims,
@@ -13,13 +12,11 @@ void tt_conv2d_grad_input_split_f32(const tt_conv_params *conv, const tt_dims *i
                                     const tt_split_weight *weight, float *grad_input)
 {
     const tt_conv_shape s = tt_conv_shape_of(conv, input_dims, filter_dims);
-    const int8_t *trained = weight->trained, *frozen = weight->frozen;
-    const int32_t split = weight->split;
-
-    const int32_t out_plane = s.out_h * s.out_w;
-    float *dx = grad_input;
 
 #if TT_FAST_PATHS
+    const int8_t *trained = weight->trained, *frozen = weight->frozen;
+    const int32_t split = weight->split;
+    const int32_t out_plane = s.out_h * s.out_w;
     /* By parts: dx channel c reads only the weights of input channel c, so the
      * channels of each part are tt_conv2d_grad_input_f32 of that part alone
      * (its fast paths included), the same sums in the same order. A regular
@@ -56,41 +53,5 @@ void tt_conv2d_grad_input_split_f32(const tt_conv_params *conv, const tt_dims *i
     }
 #endif
 
-    /* The loops of tt_conv2d_grad_input_f32 (gather form): each dx element is
-     * one f32 sum over the outputs whose window covers it, in increasing
-     * (output channel, kh, kw); padded row py meets tap kh at output row
-     * oy = (py - kh) / stride_h when that divides exactly and 0 <= oy < out_h. */
-    for (int32_t n = 0; n < s.batch; ++n) {
-        for (int32_t c = 0; c < s.in_channels; ++c) {
-            const int32_t group = c / s.group_in;
-            const int32_t c_in_group = c - group * s.group_in;
-            const float *dy_group = grad_output + (n * s.out_channels + group * s.group_out) * out_plane;
-            for (int32_t iy = 0; iy < s.in_h; ++iy) {
-                const int32_t py = iy + s.pad_top;
-                const int32_t oy_last = tt_min_i32(s.out_h - 1, py / s.stride_h);
-                const int32_t oy_first = tt_max_i32(0, py - s.kernel_h + s.stride_h) / s.stride_h;
-                for (int32_t ix = 0; ix < s.in_w; ++ix) {
-                    const int32_t px = ix + s.pad_left;
-                    const int32_t ox_last = tt_min_i32(s.out_w - 1, px / s.stride_w);
-                    const int32_t ox_first = tt_max_i32(0, px - s.kernel_w + s.stride_w) / s.stride_w;
-                    float acc = 0.0f;
-                    for (int32_t og = 0; og < s.group_out; ++og) {
-                        const float *dy_o = dy_group + og * out_plane;
-                        const split_filter filter =
-                            filter_of(trained, frozen, split, s.groups, s.group_in, s.taps, group * s.group_out + og);
-                        const int8_t *w_o = filter_channel(&filter, c_in_group, s.taps);
-                        /* Increasing kh is decreasing oy, likewise kw and ox. */
-                        for (int32_t oy = oy_last; oy >= oy_first; --oy) {
-                            const int32_t kh = py - oy * s.stride_h;
-                            for (int32_t ox = ox_last; ox >= ox_first; --ox) {
-                                const int32_t kw = px - ox * s.stride_w;
-                                acc += dy_o[oy * s.out_w + ox] * (float)w_o[kh * s.kernel_w + kw];
-                            }
-                        }
-                    }
-                    *dx++ = acc;
-                }
-            }
-        }
-    }
+    tt_conv2d_grad_input_gather_f32(&s, grad_output, weight, grad_input);
 }

@@ -126,25 +126,29 @@ static inline tt_weight_grad_shape tt_weight_grad_shape_of(const tt_conv_params 
  * over the outputs whose tap (kh, kw) lands inside the input (padding is a real
  * zero). The order of tt_conv2d_grad_weight_f32, which the fused weight update
  * repeats bit for bit. */
-static inline float tt_conv_weight_grad_tap(const tt_conv_shape *s, const int8_t *input, const float *grad_output,
-                                            int32_t o, int32_t c, int32_t kh, int32_t kw)
+static TT_ALWAYS_INLINE float tt_conv_weight_grad_tap(const tt_conv_shape *s, const int8_t *input,
+                                                      const float *grad_output, int32_t o, int32_t c, int32_t kh,
+                                                      int32_t kw)
 {
+    /* Locals, not s->...: the loop below then keeps them in registers. */
+    const int32_t stride_h = s->stride_h, stride_w = s->stride_w, in_w = s->in_w, out_w = s->out_w;
+    const int32_t input_zero = s->input_zero;
+    const int32_t out_plane = s->out_h * out_w;
+    const int32_t in_plane = s->in_h * in_w;
     /* Output rows and columns whose tap lands inside: 0 <= oy * stride_h - pad_top + kh < in_h. */
-    const int32_t oy_first = tt_ceil_div_or_zero(s->pad_top - kh, s->stride_h);
-    const int32_t oy_end = tt_min_i32(s->out_h, tt_ceil_div_or_zero(s->in_h + s->pad_top - kh, s->stride_h));
-    const int32_t ox_first = tt_ceil_div_or_zero(s->pad_left - kw, s->stride_w);
-    const int32_t ox_end = tt_min_i32(s->out_w, tt_ceil_div_or_zero(s->in_w + s->pad_left - kw, s->stride_w));
-    const int32_t out_plane = s->out_h * s->out_w;
-    const int32_t in_plane = s->in_h * s->in_w;
+    const int32_t oy_first = tt_ceil_div_or_zero(s->pad_top - kh, stride_h);
+    const int32_t oy_end = tt_min_i32(s->out_h, tt_ceil_div_or_zero(s->in_h + s->pad_top - kh, stride_h));
+    const int32_t ox_first = tt_ceil_div_or_zero(s->pad_left - kw, stride_w);
+    const int32_t ox_end = tt_min_i32(out_w, tt_ceil_div_or_zero(in_w + s->pad_left - kw, stride_w));
+    const int32_t offset = (oy_first * stride_h - s->pad_top + kh) * in_w - s->pad_left + kw;
     float acc = 0.0f;
     for (int32_t n = 0; n < s->batch; ++n) {
-        const float *dy = grad_output + (n * s->out_channels + o) * out_plane;
-        const int8_t *x = input + (n * s->in_channels + c) * in_plane;
-        for (int32_t oy = oy_first; oy < oy_end; ++oy) {
-            const int32_t row = (oy * s->stride_h - s->pad_top + kh) * s->in_w - s->pad_left + kw;
+        const float *dy = grad_output + (n * s->out_channels + o) * out_plane + oy_first * out_w;
+        const int8_t *x = input + (n * s->in_channels + c) * in_plane + offset;
+        for (int32_t oy = oy_first; oy < oy_end; ++oy, dy += out_w, x += stride_h * in_w) {
             for (int32_t ox = ox_first; ox < ox_end; ++ox) {
-                const float centered = (float)((int32_t)x[row + ox * s->stride_w] - s->input_zero);
-                acc += dy[oy * s->out_w + ox] * centered;
+                const float centered = (float)((int32_t)x[ox * stride_w] - input_zero);
+                acc += dy[ox] * centered;
             }
         }
     }
@@ -163,12 +167,14 @@ void tt_dot4_s8(int32_t *acc, const int8_t *x, int32_t pixels, const int8_t *w, 
 
 /* Any 1x1 stride-1 unpadded conv (conv2d/tt_conv2d_1x1_s8.c). */
 void tt_conv2d_1x1_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight, const int32_t *bias,
-                      const float *multipliers, int8_t *output, mask_writer *mask);
+                      const float *multipliers, int8_t *output, uint8_t *mask);
 
 /* The 1x1 dual-MAC kernel (conv2d/tt_conv2d_1x1_pairs_s8.c): an even group_in,
  * a plane of a multiple of 4 pixels, at least 4 output channels per group, and
- * group_in <= 2 * TT_PAIRS_PACK / 4 or pixels <= TT_PAIRS_ACC. Writes the mask
- * bits itself (a nibble at a time), not through a mask_writer. */
+ * group_in <= 2 * TT_PAIRS_PACK / 4 or pixels <= TT_PAIRS_ACC. It writes the
+ * mask a nibble at a time; the other kernels write it in flat order with a
+ * mask_writer of their own (a local the compiler keeps in registers). Every
+ * kernel takes `mask` NULL for none. */
 int tt_conv2d_1x1_pairs_s8_fits(const tt_conv_shape *s);
 void tt_conv2d_1x1_pairs_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight,
                             const int32_t *bias, const float *multipliers, int8_t *output, uint8_t *mask);
@@ -184,13 +190,20 @@ void tt_conv2d_1x1_pairs_s8(const tt_conv_shape *s, const int8_t *input, const i
  * (conv2d/tt_depthwise_conv2d_s8.c). */
 int tt_depthwise_conv2d_s8_fits(const tt_conv_shape *s);
 void tt_depthwise_conv2d_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight,
-                            const int32_t *bias, const float *multipliers, int8_t *output, mask_writer *mask);
+                            const int32_t *bias, const float *multipliers, int8_t *output, uint8_t *mask);
 
 /* --------------------------------------------------------------- any shape */
 
 /* Any conv (conv2d/tt_conv2d_generic_s8.c): interior windows without bounds
  * checks, the padded border tap by tap. */
 void tt_conv2d_generic_s8(const tt_conv_shape *s, const int8_t *input, const int8_t *weight, const int32_t *bias,
-                          const float *multipliers, int8_t *output, mask_writer *mask);
+                          const float *multipliers, int8_t *output, uint8_t *mask);
+
+/* --------------------------------------------------------------- gradients */
+
+/* The input gradient in gather form for any conv, the weight split or whole
+ * (conv2d_grad/tt_conv2d_grad_input_f32.c). */
+void tt_conv2d_grad_input_gather_f32(const tt_conv_shape *s, const float *grad_output, const tt_split_weight *weight,
+                                     float *grad_input);
 
 #endif /* TT_CONV2D_INTERNAL_H */

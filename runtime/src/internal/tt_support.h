@@ -294,10 +294,13 @@ static TT_ALWAYS_INLINE float tt_sgd_step(float g, float lr, float bound)
 /* W = sat8(W - rint(f32(g * lr))) for one int8 weight; returns 1 if it saturated. */
 static TT_ALWAYS_INLINE int32_t tt_sgd_step_s8(int8_t *slot, float g, float lr)
 {
-    int32_t raw = (int32_t)*slot - (int32_t)tt_sgd_step(g, lr, TT_STEP_BOUND_S8);
-    const int32_t clamped = tt_clamp_i32(raw, INT8_MIN, INT8_MAX);
-    *slot = (int8_t)clamped;
-    return clamped != raw;
+    const int32_t raw = (int32_t)*slot - (int32_t)tt_sgd_step(g, lr, TT_STEP_BOUND_S8);
+    if (raw < INT8_MIN || raw > INT8_MAX) { /* rare: a branch beats a branch-free clamp */
+        *slot = (int8_t)(raw < INT8_MIN ? INT8_MIN : INT8_MAX);
+        return 1;
+    }
+    *slot = (int8_t)raw;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ f32 rows */
