@@ -33,6 +33,9 @@ class Target:
     name: str  # what --target takes
     description: str
     cpu_flags: tuple[str, ...] = ()  # for gcc and clang alike (the newlib multilib follows them)
+    # Feature macros the compiler does not predefine (runtime/src/internal/tt_features.h):
+    # gcc says nothing that tells FPv4 from FPv5-SP, so the record does.
+    defines: tuple[str, ...] = ()
     clang_triple: str | None = None  # None: the host's clang
     profile: str | None = None  # "armv7-m" or "armv8-m" (None: host)
     features: frozenset[str] = field(default_factory=frozenset)  # dsp, fpv4-sp, fpv5-sp, fpv5-dp, mve
@@ -71,7 +74,7 @@ class Board:
         return {
             "TT_TARGET": target.name,
             "TT_BOARD": self.name,
-            "TT_CPU_FLAGS": " ".join(target.cpu_flags),
+            "TT_CPU_FLAGS": " ".join((*target.cpu_flags, *(f"-D{define}" for define in target.defines))),
             "TT_CLANG_TRIPLE": target.clang_triple or "",
             "TT_ARCH_PROFILE": target.profile or "",
             "TT_FLASH_ORIGIN": f"0x{self.flash_origin:08X}",
@@ -89,6 +92,7 @@ CORTEX_M4 = Target(
     "cortex-m4",
     "Cortex-M4F: ARMv7E-M, DSP, FPv4-SP single-precision FPU",
     cpu_flags=("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"),
+    defines=("TT_FPU_FPV4=1",),  # no VRINTX: the runtime rounds with tt_rint_f32's exact float trick
     clang_triple="thumbv7em-none-eabihf",
     profile="armv7-m",
     features=frozenset({"dsp", "fpv4-sp"}),

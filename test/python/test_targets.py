@@ -74,6 +74,10 @@ def test_boards_are_consistent(board):
     assert regions[0][0] + regions[0][1] <= regions[1][0], "flash and SRAM overlap"
     assert target.profile in ("armv7-m", "armv8-m")
     assert ("-mfpu=fpv4-sp-d16" in target.cpu_flags) == ("fpv4-sp" in target.features)
+    # gcc predefines nothing that tells FPv4 from FPv5-SP: without the define the runtime
+    # would emit VRINTX, which an FPv4 core does not have.
+    assert ("TT_FPU_FPV4=1" in target.defines) == ("fpv4-sp" in target.features)
+    assert all(f"-D{define}" in board.cmake_definitions()["TT_CPU_FLAGS"] for define in target.defines)
 
 
 def test_cmake_defaults_mirror_the_default_board():
