@@ -244,12 +244,26 @@ static TT_ALWAYS_INLINE int8_t tt_requantize_scaled(float scaled, int32_t zero, 
 #endif
 }
 
-/* The f32 value an add requantizes: f32(a - a_zero) * a_mult + f32(b - b_zero) * b_mult. */
+/* `value` as it stands, rounded to f32: an empty asm the compiler cannot look
+ * through, so a product passed here is never fused into a following add, even
+ * in a build without -ffp-contract=off (no instruction is emitted). */
+static TT_ALWAYS_INLINE float tt_f32_rounded(float value)
+{
+#if TT_HAS_FPU
+    __asm__("" : "+t"(value));
+#elif defined(__GNUC__) && defined(__x86_64__)
+    __asm__("" : "+x"(value));
+#endif
+    return value;
+}
+
+/* The f32 value an add requantizes: f32(a - a_zero) * a_mult + f32(b - b_zero) * b_mult,
+ * each product rounded before the sum (as the interpreter). */
 static TT_ALWAYS_INLINE float tt_add_scaled(int8_t a, int32_t a_zero, float a_mult, int8_t b, int32_t b_zero,
                                             float b_mult)
 {
-    const float a_part = (float)((int32_t)a - a_zero) * a_mult;
-    const float b_part = (float)((int32_t)b - b_zero) * b_mult;
+    const float a_part = tt_f32_rounded((float)((int32_t)a - a_zero) * a_mult);
+    const float b_part = tt_f32_rounded((float)((int32_t)b - b_zero) * b_mult);
     return a_part + b_part;
 }
 
