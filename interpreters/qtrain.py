@@ -3,7 +3,7 @@
 This file *defines* what every `qtrain` op computes; the C runtime must agree
 with it bit-exactly on integer paths. Runtime values are numpy arrays:
 `!qtrain.qi8` tensors are `int8`, `i32` tensors `int32`, `f32` tensors `float32`.
-The rounding rule is round half to even everywhere (see `dialects/qtrain.py`).
+The rounding rule is round half to even everywhere (see `dialects/qtrain/__init__.py`).
 """
 
 from __future__ import annotations

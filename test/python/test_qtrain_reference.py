@@ -2,11 +2,11 @@
 
 Every expected value here comes either from a hand computation (written out in
 the comments) or from an independent re-implementation of the semantics in the
-module docstring of dialects/qtrain.py, done with PyTorch / Python integers /
+module docstring of dialects/qtrain/__init__.py, done with PyTorch / Python integers /
 `fractions.Fraction`. Nothing is derived from the interpreter or from helpers of
 the dialect (`requant_multipliers`, `add_multipliers`, ...).
 
-Semantics being checked (dialects/qtrain.py):
+Semantics being checked (dialects/qtrain/__init__.py):
 * conv2d: acc = sat32(sum((x - z_x) * W) + b); y = clamp(rint(f32(acc) * eff[c]) + z_y),
   eff[c] = f32(s_x * s_w[c] / s_y); padding is real zero (= z_x).
 * add: y = clamp(rint(f32(a - z_a) * m_a + f32(b - z_b) * m_b) + z_y), f32 products and sum.
