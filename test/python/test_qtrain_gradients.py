@@ -1,4 +1,5 @@
-"""Loss and gradient ops of `qtrain` (interpreters/qtrain.py) against PyTorch autograd.
+"""Loss and gradient ops of `qtrain` (interpreters/qtrain.py) against PyTorch autograd
+(the conv gradients: test_qtrain_gradients_conv2d.py; shared helpers: qtrain_autograd.py).
 
 Every expected value comes from `torch.autograd` on an independent float64
 simulation of the quantized forward op (FACTS.md sections 2 and 3): rounding is
@@ -25,306 +26,31 @@ Tolerances (stated at each check):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from xdsl.dialects.builtin import TensorType, f32, i1, i8, i32
 
+from qtrain_autograd import (
+    I8_MAX,
+    I8_MIN,
+    assert_close_sum,
+    assert_exact,
+    conv_out_hw,
+    f32_of,
+    f32_values,
+    ftensor,
+    itensor,
+    leaf,
+    q8,
+    t64,
+    torch_conv_int,
+)
 from qtrain_builders import FunctionBuilder, run
 from tiny_training.dialects import qtrain
 from tiny_training.interpreters import ReferenceInterpreter
-
-# Independent constants (deliberately not imported from the code under test).
-I8_MIN, I8_MAX = -128, 127
-
-HYPOTHESIS = settings(
-    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
-
-SUM_RTOL = 1e-6  # f64 sum rounded once to f32 (see the module docstring)
-SUM_ATOL_OF_MAGNITUDE = 1e-12  # f64 rounding of cancelling sums, relative to sum(|terms|)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def ftensor(shape: Sequence[int]) -> TensorType:
-    return TensorType(f32, shape)
-
-
-def itensor(shape: Sequence[int], element=i8) -> TensorType:
-    return TensorType(element, shape)
-
-
-def q8(rng: np.random.Generator, shape) -> np.ndarray:
-    return rng.integers(I8_MIN, I8_MAX + 1, size=shape).astype(np.int8)
-
-
-def f32_values(rng: np.random.Generator, shape, scale: float = 1.0) -> np.ndarray:
-    return (rng.standard_normal(size=shape) * scale).astype(np.float32)
-
-
-def t64(a) -> torch.Tensor:
-    return torch.from_numpy(np.asarray(a).astype(np.float64))
-
-
-def leaf(a) -> torch.Tensor:
-    return t64(a).requires_grad_(True)
-
-
-def f32_of(value: float) -> float:
-    """The f64 value of `f32(value)` (one rounding)."""
-    return float(np.float32(value))
-
-
-def assert_close_sum(got: np.ndarray, expected: torch.Tensor, magnitude: torch.Tensor | None = None, what=""):
-    """|got - expected| <= SUM_RTOL * |expected| + SUM_ATOL_OF_MAGNITUDE * magnitude, elementwise."""
-    assert got.dtype == np.float32, f"{what}: dtype {got.dtype}"
-    exp = expected.detach().numpy()
-    assert got.shape == exp.shape, f"{what}: shape {got.shape} vs {exp.shape}"
-    mag = np.zeros_like(exp) if magnitude is None else magnitude.detach().numpy()
-    got, exp, mag = np.atleast_1d(got), np.atleast_1d(exp), np.atleast_1d(mag)  # rank-0 losses too
-    diff = np.abs(got.astype(np.float64) - exp)
-    bound = SUM_RTOL * np.abs(exp) + SUM_ATOL_OF_MAGNITUDE * mag + np.finfo(np.float32).tiny
-    bad = np.argwhere(diff > bound)
-    assert bad.size == 0, (
-        f"{what}: {len(bad)} of {got.size} differ; worst at {np.unravel_index(np.argmax(diff - bound), got.shape)}: "
-        f"got {got.flat[np.argmax(diff - bound)]!r}, autograd {exp.flat[np.argmax(diff - bound)]!r}"
-    )
-
-
-def assert_exact(got: np.ndarray, expected: torch.Tensor, what=""):
-    assert got.dtype == np.float32, f"{what}: dtype {got.dtype}"
-    np.testing.assert_array_equal(got, expected.detach().to(torch.float32).numpy(), err_msg=what)
-
-
-def torch_pad(x: torch.Tensor, pad_tlbr: Sequence[int]) -> torch.Tensor:
-    top, left, bottom, right = pad_tlbr
-    return F.pad(x, (left, right, top, bottom))
-
-
-def conv_out_hw(hw, k_hw, stride, pad) -> tuple[int, int]:
-    top, left, bottom, right = pad
-    return (
-        (hw[0] + top + bottom - k_hw[0]) // stride[0] + 1,
-        (hw[1] + left + right - k_hw[1]) // stride[1] + 1,
-    )
-
-
-def torch_conv_int(x_centred: torch.Tensor, weight: torch.Tensor, stride, pad, groups) -> torch.Tensor:
-    """Sum of products of integer-domain values (f64, exact for these magnitudes)."""
-    return F.conv2d(torch_pad(x_centred, pad), weight, stride=tuple(stride), groups=groups)
-
-
-# --------------------------------------------------------------------------- conv gradients
-
-
-CONV_GRAD_CASES = {
-    # name: (x shape, weight shape, stride, pad [t, l, b, r], groups, z_x)
-    "3x3_s1_p1": ((1, 4, 6, 6), (5, 4, 3, 3), (1, 1), (1, 1, 1, 1), 1, -17),
-    "3x3_s2_p1_odd7_batch2": ((2, 3, 7, 7), (4, 3, 3, 3), (2, 2), (1, 1, 1, 1), 1, 5),
-    "pointwise_s1": ((1, 8, 5, 5), (6, 8, 1, 1), (1, 1), (0, 0, 0, 0), 1, 3),
-    "pointwise_s2": ((2, 5, 6, 6), (7, 5, 1, 1), (2, 2), (0, 0, 0, 0), 1, -128),
-    "5x5_s2_p2_9x9": ((1, 2, 9, 9), (3, 2, 5, 5), (2, 2), (2, 2, 2, 2), 1, 127),
-    "7x7_s2_p3_first_conv": ((1, 3, 15, 15), (4, 3, 7, 7), (2, 2), (3, 3, 3, 3), 1, 0),
-    "7x7_s1_p3_9x9": ((1, 2, 9, 9), (3, 2, 7, 7), (1, 1), (3, 3, 3, 3), 1, -9),
-    "asym_pad_3x3_s2": ((1, 3, 8, 8), (4, 3, 3, 3), (2, 2), (0, 0, 1, 1), 1, -30),
-    "asym_pad_tlbr_all_different": ((1, 2, 6, 7), (3, 2, 3, 3), (1, 1), (0, 1, 2, 3), 1, 50),
-    "s2_uncovered_last_row": ((1, 2, 8, 8), (3, 2, 3, 3), (2, 2), (0, 0, 0, 0), 1, 9),
-    "nonsquare_3x1_strides_2_1": ((1, 3, 7, 5), (4, 3, 3, 1), (2, 1), (1, 0, 1, 0), 1, 1),
-    "pad_wider_than_kernel_half": ((1, 2, 4, 4), (3, 2, 3, 3), (1, 1), (2, 2, 2, 2), 1, -2),
-    "depthwise_3x3_s1_9x9": ((1, 6, 9, 9), (6, 1, 3, 3), (1, 1), (1, 1, 1, 1), 6, -128),
-    "depthwise_3x3_s2_7x7_batch2": ((2, 4, 7, 7), (4, 1, 3, 3), (2, 2), (1, 1, 1, 1), 4, 20),
-    "depthwise_5x5_s2_asym_pad": ((1, 3, 9, 9), (3, 1, 5, 5), (2, 2), (2, 1, 1, 2), 3, -40),
-    "depthwise_7x7_s2_p3": ((1, 2, 11, 11), (2, 1, 7, 7), (2, 2), (3, 3, 3, 3), 2, 7),
-    # Input gradient only: the weight gradient supports groups = 1 and depthwise.
-    "grouped_g2": ((1, 4, 6, 6), (6, 2, 3, 3), (1, 1), (1, 1, 1, 1), 2, 11),
-    "grouped_g2_s2_odd7": ((1, 6, 7, 7), (4, 3, 3, 3), (2, 2), (1, 1, 1, 1), 2, -60),
-    "grouped_g3_asym": ((2, 6, 9, 8), (9, 2, 3, 3), (2, 1), (1, 2, 0, 1), 3, 0),
-    "depthwise_multiplier_2": ((1, 3, 6, 6), (6, 1, 3, 3), (1, 1), (1, 1, 1, 1), 3, 0),
-}
-
-
-def is_weight_trainable(x_shape, w_shape, groups) -> bool:
-    return groups == 1 or (groups == x_shape[1] == w_shape[0])
-
-
-def conv_grad_data(case: str):
-    x_shape, w_shape, stride, pad, groups, z_x = CONV_GRAD_CASES[case]
-    rng = np.random.default_rng(sum(map(ord, case)))
-    x = q8(rng, x_shape)
-    weight = q8(rng, w_shape)
-    out_hw = conv_out_hw(x_shape[2:], w_shape[2:], stride, pad)
-    g = f32_values(rng, (x_shape[0], w_shape[0], *out_hw), scale=1e-3)
-    return x, weight, g, stride, pad, groups, z_x
-
-
-def run_conv_grad_input(g, weight, x_shape, stride, pad, groups) -> np.ndarray:
-    builder = FunctionBuilder([ftensor(g.shape), itensor(weight.shape)])
-    dx = builder.add(
-        qtrain.Conv2dGradInputOp(builder.args[0], builder.args[1], x_shape, stride=stride, pad=pad, groups=groups)
-    )
-    return run(builder.finish(dx), g, weight)[0]
-
-
-def autograd_conv_grad_input(g, weight, x_shape, stride, pad, groups):
-    """d/dx of sum(g * conv(x, W)) for the int8 input (integer domain), and the same over |g|, |W|."""
-    results = []
-    for g_, w_ in ((g, weight), (np.abs(g), np.abs(weight.astype(np.int64)))):
-        x = leaf(np.zeros(x_shape))  # the input gradient does not depend on x
-        torch_conv_int(x, t64(w_), stride, pad, groups).backward(t64(g_))
-        results.append(x.grad)
-    return results
-
-
-@pytest.mark.parametrize("case", sorted(CONV_GRAD_CASES), ids=str)
-def test_conv2d_grad_input_matches_autograd(case):
-    x, weight, g, stride, pad, groups, _ = conv_grad_data(case)
-    got = run_conv_grad_input(g, weight, x.shape, stride, pad, groups)
-    expected, magnitude = autograd_conv_grad_input(g, weight, x.shape, stride, pad, groups)
-    # Tolerance: f64 sum rounded once to f32 (module docstring).
-    assert_close_sum(got, expected, magnitude, what=f"conv2d_grad_input {case}")
-    if case == "s2_uncovered_last_row":
-        # (8 - 3) // 2 + 1 = 3 outputs cover input rows/columns 0..6 only: row 7 gets no gradient.
-        assert np.all(got[:, :, 7, :] == 0) and np.all(got[:, :, :, 7] == 0)
-        assert np.any(got[:, :, 6, :] != 0)
-
-
-def weight_grad_slices(case: str) -> list[int]:
-    """Trainable channel counts: all of them and partial ones (first k)."""
-    x_shape, w_shape, _, _, groups, _ = CONV_GRAD_CASES[case]
-    total = x_shape[1] if groups == 1 else w_shape[0]
-    return sorted({total, 1, max(1, total // 2), max(1, total - 1)})
-
-
-WEIGHT_GRAD_PARAMS = [
-    (case, k)
-    for case in sorted(CONV_GRAD_CASES)
-    if is_weight_trainable(CONV_GRAD_CASES[case][0], CONV_GRAD_CASES[case][1], CONV_GRAD_CASES[case][4])
-    for k in weight_grad_slices(case)
-]
-
-
-def run_conv_grad_weight(x, x_q, g, dw_shape, stride, pad, groups, *, slice_input_to: int | None = None) -> np.ndarray:
-    builder = FunctionBuilder([qtrain.qtensor(x.shape, *x_q), ftensor(g.shape)])
-    x_value = builder.args[0]
-    if slice_input_to is not None:  # the saved leading-channel slice of a sparse update
-        x_value = builder.add(qtrain.SliceChannelsOp(x_value, slice_input_to))
-    dw = builder.add(
-        qtrain.Conv2dGradWeightOp(x_value, builder.args[1], dw_shape, stride=stride, pad=pad, groups=groups)
-    )
-    return run(builder.finish(dw), x, g)[0]
-
-
-def autograd_conv_grad_weight(x, z_x, g, w_shape, stride, pad, groups):
-    """d/dW of sum(g * conv(x - z_x, W)) over the full weights, and the same over |x - z_x|, |g|."""
-    results = []
-    centred = x.astype(np.int64) - z_x
-    for x_, g_ in ((centred, g), (np.abs(centred), np.abs(g))):
-        w = leaf(np.zeros(w_shape))  # the weight gradient does not depend on W
-        torch_conv_int(t64(x_), w, stride, pad, groups).backward(t64(g_))
-        results.append(w.grad)
-    return results
-
-
-@pytest.mark.parametrize("case,k", WEIGHT_GRAD_PARAMS, ids=[f"{c}-k{k}" for c, k in WEIGHT_GRAD_PARAMS])
-@pytest.mark.parametrize("sliced_input", [False, True], ids=["full_input", "sliced_input"])
-def test_conv2d_grad_weight_matches_autograd(case, k, sliced_input):
-    x, weight, g, stride, pad, groups, z_x = conv_grad_data(case)
-    c_out, c_per_group, k_h, k_w = weight.shape
-    depthwise = groups > 1
-    # Partial update: the first k input channels of a regular conv (dW[:, :k]), the
-    # first k channels of a depthwise one (dW[:k]).
-    dw_shape = (c_out, k, k_h, k_w) if not depthwise else (k, 1, k_h, k_w)
-    x_q = (0.05, z_x)
-    got = run_conv_grad_weight(x, x_q, g, dw_shape, stride, pad, groups, slice_input_to=k if sliced_input else None)
-    full, magnitude = autograd_conv_grad_weight(x, z_x, g, weight.shape, stride, pad, groups)
-    region = (slice(None), slice(0, k)) if not depthwise else (slice(0, k),)
-    # Tolerance: f64 sum rounded once to f32 (module docstring).
-    assert_close_sum(got, full[region], magnitude[region], what=f"conv2d_grad_weight {case} k={k}")
-
-
-@pytest.mark.parametrize("case", ["3x3_s1_p1", "depthwise_3x3_s2_7x7_batch2", "pointwise_s2"], ids=str)
-def test_conv2d_grad_weight_uses_input_zero_point(case):
-    # The same integer data with two zero points: dW changes by -dz * sum of the g
-    # windows, i.e. the zero point is subtracted (padding stays real zero).
-    x, _, g, stride, pad, groups, _ = conv_grad_data(case)
-    w_shape = CONV_GRAD_CASES[case][1]
-    got_a = run_conv_grad_weight(x, (0.05, 0), g, w_shape, stride, pad, groups)
-    got_b = run_conv_grad_weight(x, (0.05, 37), g, w_shape, stride, pad, groups)
-    for got, z_x in ((got_a, 0), (got_b, 37)):
-        expected, magnitude = autograd_conv_grad_weight(x, z_x, g, w_shape, stride, pad, groups)
-        assert_close_sum(got, expected, magnitude, what=f"z_x = {z_x}")
-    assert not np.allclose(got_a, got_b), "the input zero point has no effect"
-
-
-def test_conv2d_grad_bias_matches_autograd():
-    rng = np.random.default_rng(7)
-    for shape in [(1, 5, 4, 4), (2, 3, 7, 9), (3, 1, 1, 1), (2, 16, 5, 3)]:
-        g = f32_values(rng, shape, scale=1e-2)
-        builder = FunctionBuilder([ftensor(shape)])
-        db = builder.add(qtrain.Conv2dGradBiasOp(builder.args[0]))
-        (got,) = run(builder.finish(db), g)
-        bias = leaf(np.zeros(shape[1]))
-        acc = t64(np.zeros(shape)) + bias[None, :, None, None]  # acc = conv(...) + b
-        acc.backward(t64(g))
-        mag = t64(np.abs(g)).sum(dim=(0, 2, 3))
-        # Tolerance: f64 sum rounded once to f32.
-        assert_close_sum(got, bias.grad, mag, what=f"conv2d_grad_bias {shape}")
-
-
-@st.composite
-def conv_grad_params(draw):
-    kind = draw(st.sampled_from(["regular", "depthwise", "grouped"]))
-    if kind == "regular":
-        groups, c_per_group, out_per_group = 1, draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    elif kind == "depthwise":
-        groups, c_per_group, out_per_group = draw(st.integers(2, 5)), 1, 1
-    else:
-        groups, c_per_group, out_per_group = draw(st.integers(2, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
-    k_h = draw(st.sampled_from([1, 2, 3, 5, 7]))
-    k_w = draw(st.sampled_from([k_h, k_h, 1, 3]))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    pad = tuple(draw(st.integers(0, 3)) for _ in range(4))
-    h = draw(st.integers(max(1, k_h - pad[0] - pad[2]), 11))
-    w = draw(st.integers(max(1, k_w - pad[1] - pad[3]), 11))
-    return dict(
-        kind=kind, groups=groups, c_in=groups * c_per_group, c_out=groups * out_per_group, k=(k_h, k_w),
-        stride=stride, pad=pad, x_shape=(draw(st.integers(1, 2)), groups * c_per_group, h, w),
-        z_x=draw(st.integers(I8_MIN, I8_MAX)), seed=draw(st.integers(0, 2**32 - 1)),
-        partial=draw(st.floats(0.0, 1.0)),
-    )  # fmt: skip
-
-
-@HYPOTHESIS
-@given(conv_grad_params())
-def test_conv2d_grads_random_geometry_match_autograd(p):
-    rng = np.random.default_rng(p["seed"])
-    groups, stride, pad = p["groups"], p["stride"], p["pad"]
-    x = q8(rng, p["x_shape"])
-    weight = q8(rng, (p["c_out"], p["c_in"] // groups, *p["k"]))
-    out_hw = conv_out_hw(x.shape[2:], p["k"], stride, pad)
-    g = f32_values(rng, (x.shape[0], p["c_out"], *out_hw), scale=1e-3)
-
-    got = run_conv_grad_input(g, weight, x.shape, stride, pad, groups)
-    expected, magnitude = autograd_conv_grad_input(g, weight, x.shape, stride, pad, groups)
-    assert_close_sum(got, expected, magnitude, what="conv2d_grad_input")
-
-    if p["kind"] == "grouped":
-        return
-    total = p["c_in"] if p["kind"] == "regular" else p["c_out"]
-    k = max(1, math.ceil(p["partial"] * total))
-    dw_shape = (p["c_out"], k, *p["k"]) if p["kind"] == "regular" else (k, 1, *p["k"])
-    got = run_conv_grad_weight(x, (0.1, p["z_x"]), g, dw_shape, stride, pad, groups)
-    full, magnitude = autograd_conv_grad_weight(x, p["z_x"], g, weight.shape, stride, pad, groups)
-    region = (slice(None), slice(0, k)) if p["kind"] == "regular" else (slice(0, k),)
-    assert_close_sum(got, full[region], magnitude[region], what=f"conv2d_grad_weight k={k}")
-
 
 # --------------------------------------------------------------------------- requant, clamp, add
 
