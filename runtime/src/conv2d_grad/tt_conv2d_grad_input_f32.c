@@ -7,7 +7,6 @@
  */
 #include "../internal/tt_conv2d_internal.h"
 #include "tt_kernels.h"
-#include "../internal/tt_split_filter.h"
 #include "../internal/tt_support.h"
 
 #if TT_FAST_PATHS
@@ -184,6 +183,64 @@ static void grad_input_depthwise(const float *grad_output, const int8_t *weight,
 }
 #endif
 
+/* The weights of input channel c_in_group of group `group` across that
+ * group's output channels og: w(og) = first + og * first_stride for og < split_at,
+ * second + (og - split_at) * second_stride from there (two runs: a split
+ * weight's trained and frozen parts; a whole weight is one run). */
+typedef struct {
+    const int8_t *first;
+    const int8_t *second;
+    int32_t first_stride, second_stride, split_at;
+} channel_weights;
+
+static channel_weights channel_weights_of(const tt_conv_shape *s, const tt_split_weight *weight, int32_t group,
+                                          int32_t c_in_group)
+{
+    const int32_t taps = s->taps, split = weight->split;
+    channel_weights runs = {NULL, NULL, 0, 0, s->group_out};
+    if (s->groups == 1) { /* split on input channels: channel c lies whole in one part */
+        if (c_in_group < split) {
+            runs.first = weight->trained + c_in_group * taps;
+            runs.first_stride = split * taps;
+        } else {
+            runs.first = weight->frozen + (c_in_group - split) * taps;
+            runs.first_stride = (s->group_in - split) * taps;
+        }
+        return runs;
+    }
+    /* Grouped: split on output channels (whole filters). */
+    const int32_t o_first = group * s->group_out;
+    runs.split_at = tt_clamp_i32(split - o_first, 0, s->group_out);
+    runs.first = weight->trained + (o_first * s->group_in + c_in_group) * taps;
+    runs.first_stride = s->group_in * taps;
+    if (runs.split_at < s->group_out) {
+        runs.second = weight->frozen + ((o_first + runs.split_at - split) * s->group_in + c_in_group) * taps;
+        runs.second_stride = s->group_in * taps;
+    }
+    return runs;
+}
+
+/* acc + the products of padded input position (py, px) with output channels
+ * [og_begin, og_end), whose weights are at w (channel og_begin) and `stride` apart. */
+static TT_ALWAYS_INLINE float gather_run(float acc, const tt_conv_shape *s, const float *dy, const int8_t *w,
+                                         int32_t stride, int32_t og_begin, int32_t og_end, int32_t py, int32_t px,
+                                         int32_t oy_first, int32_t oy_last, int32_t ox_first, int32_t ox_last)
+{
+    const int32_t out_plane = s->out_h * s->out_w;
+    for (int32_t og = og_begin; og < og_end; ++og, w += stride) {
+        const float *dy_o = dy + og * out_plane;
+        /* Increasing kh is decreasing oy, likewise kw and ox. */
+        for (int32_t oy = oy_last; oy >= oy_first; --oy) {
+            const int32_t kh = py - oy * s->stride_h;
+            for (int32_t ox = ox_last; ox >= ox_first; --ox) {
+                const int32_t kw = px - ox * s->stride_w;
+                acc += dy_o[oy * s->out_w + ox] * (float)w[kh * s->kernel_w + kw];
+            }
+        }
+    }
+    return acc;
+}
+
 /* Gather form: each dx element is written once, from the outputs whose window
  * covers it, one f32 sum in increasing (output channel, kh, kw). Padded row
  * py = iy + pad_top meets tap kh at output row oy = (py - kh) / stride_h when
@@ -197,7 +254,7 @@ void tt_conv2d_grad_input_gather_f32(const tt_conv_shape *s, const float *grad_o
     for (int32_t n = 0; n < s->batch; ++n) {
         for (int32_t c = 0; c < s->in_channels; ++c) {
             const int32_t group = c / s->group_in;
-            const int32_t c_in_group = c - group * s->group_in;
+            const channel_weights runs = channel_weights_of(s, weight, group, c - group * s->group_in);
             const float *dy_group = grad_output + (n * s->out_channels + group * s->group_out) * out_plane;
             for (int32_t iy = 0; iy < s->in_h; ++iy) {
                 const int32_t py = iy + s->pad_top;
@@ -208,20 +265,11 @@ void tt_conv2d_grad_input_gather_f32(const tt_conv_shape *s, const float *grad_o
                     const int32_t px = ix + s->pad_left;
                     const int32_t ox_last = tt_min_i32(s->out_w - 1, px / s->stride_w);
                     const int32_t ox_first = tt_max_i32(0, px - s->kernel_w + s->stride_w) / s->stride_w;
-                    float acc = 0.0f;
-                    for (int32_t og = 0; og < s->group_out; ++og) {
-                        const float *dy_o = dy_group + og * out_plane;
-                        const split_filter filter = filter_of(weight->trained, weight->frozen, weight->split, s->groups,
-                                                              s->group_in, s->taps, group * s->group_out + og);
-                        const int8_t *w_o = filter_channel(&filter, c_in_group, s->taps);
-                        /* Increasing kh is decreasing oy, likewise kw and ox. */
-                        for (int32_t oy = oy_last; oy >= oy_first; --oy) {
-                            const int32_t kh = py - oy * s->stride_h;
-                            for (int32_t ox = ox_last; ox >= ox_first; --ox) {
-                                const int32_t kw = px - ox * s->stride_w;
-                                acc += dy_o[oy * s->out_w + ox] * (float)w_o[kh * s->kernel_w + kw];
-                            }
-                        }
+                    float acc = gather_run(0.0f, s, dy_group, runs.first, runs.first_stride, 0, runs.split_at, py, px,
+                                           oy_first, oy_last, ox_first, ox_last);
+                    if (runs.split_at < s->group_out) {
+                        acc = gather_run(acc, s, dy_group, runs.second, runs.second_stride, runs.split_at, s->group_out, py, px, oy_first, oy_last,
+                                         ox_first, ox_last);
                     }
                     *dx++ = acc;
                 }
@@ -250,8 +298,7 @@ void tt_conv2d_grad_input_f32(const tt_conv_params *conv, const tt_dims *input_d
     }
 #endif
 
-    /* All trained: every channel (groups == 1) or filter (grouped) lies in the first part,
-     * whose pointer stands in for the unread frozen one too. */
-    const tt_split_weight whole = {weight, weight, s.groups == 1 ? s.group_in : s.out_channels};
+    /* All trained: every channel (groups == 1) or filter (grouped) in the first part. */
+    const tt_split_weight whole = {weight, NULL, s.groups == 1 ? s.group_in : s.out_channels};
     tt_conv2d_grad_input_gather_f32(&s, grad_output, &whole, grad_input);
 }
