@@ -3,7 +3,7 @@ change, and which bytes still hold a value somebody reads later.
 
 `generate_c` puts these tables into model.c under `#ifdef TT_DEBUG_ARENA`; with that
 macro defined (`build_project(..., debug_arena=True)`, `-DTT_DEBUG_ARENA=1`) every
-generated function runs `runtime/src/tt_debug_arena.c` around each op:
+generated function runs `runtime/src/debug/tt_debug_arena.c` around each op:
 
 * on entry the whole arena is *poisoned* (filled with TT_ARENA_POISON) and guard zones
   of TT_ARENA_GUARD bytes below and above it hold a canary pattern;

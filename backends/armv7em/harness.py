@@ -296,7 +296,7 @@ def _progress(stdout: str) -> str:
 # a 28-byte header (u32 magic "TTAB", version 1, sequence, payload length, payload CRC-32,
 # slot_bytes, CRC-32 of the previous 24 bytes) and the payload: the TTPW serialization of
 # the trainable parameters. CRC-32 is zlib.crc32. A fresh store is 2 x slot_bytes of 0xFF.
-# This is an implementation independent of the C one (runtime/src/tt_persist.c).
+# This is an implementation independent of the C one (runtime/src/persist/tt_persist.c).
 
 STORE_FILE = "tt_store.bin"
 FAULT_FILE = "tt_fault.bin"

@@ -8,7 +8,7 @@
     build = build_project(Path("out"), "host", sanitize=True)   # in build-asan/: ASan + UBSan programs
 
 The project's CMakeLists.txt builds against the repository's runtime sources
-(`runtime/src/*.c`, found through the cache variable `TT_ROOT`, set to this checkout)
+(`runtime/src/**/*.c`, found through the cache variable `TT_ROOT`, set to this checkout)
 with the repository's flags (`-ffp-contract=off -fno-fast-math`, warnings are errors):
 
 * host: `libmodel.so` (the model and the runtime in one shared library, for ctypes),

@@ -2,7 +2,7 @@
  * tiny-training runtime: one kernel per compute op of the `qtrain` dialect.
  *
  * The reference semantics are the numpy functions of interpreters/qtrain.py;
- * the op docstrings in dialects/qtrain.py give shapes and attributes.
+ * the op docstrings in dialects/qtrain/ give shapes and attributes.
  *
  * Conventions shared by every kernel:
  *
@@ -261,7 +261,7 @@ void tt_scale_channels_f32(const float *input, const float *factors, float *outp
  * The plain kernels update `count` leading elements. The `_rows` kernels take
  * a gradient that is a leading slice of the parameter in one dimension d
  * (all dimensions before and after d full, see _check_leading_slice in
- * dialects/qtrain.py): with grad shape g and param shape p,
+ * dialects/qtrain/update.py): with grad shape g and param shape p,
  *   rows = prod(g[:d]), row_length = prod(g[d:]), param_row_stride = prod(p[d:]).
  * A regular conv weight gradient [O, k, KH, KW] of [O, I, KH, KW] is
  * rows = O, row_length = k*KH*KW, param_row_stride = I*KH*KW; a depthwise one

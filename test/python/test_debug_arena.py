@@ -1,5 +1,5 @@
 """The debug build's arena checker (build_project(..., debug_arena=True), -DTT_DEBUG_ARENA=1;
-backends/armv7em/arena_check.py, runtime/src/tt_debug_arena.c).
+backends/armv7em/arena_check.py, runtime/src/debug/tt_debug_arena.c).
 
 A debug build must train exactly like the normal build (it only poisons bytes nobody
 reads) and find nothing in correct programs; the negative controls break a program on

@@ -1,4 +1,4 @@
-"""Safe weight persistence: the A/B store (runtime/src/tt_persist.c) and the dataset
+"""Safe weight persistence: the A/B store (runtime/src/persist/tt_persist.c) and the dataset
 program's store flags (driver.c), checked against an independent Python reader and
 writer of the format (backends/armv7em/harness.py, CRC-32 from zlib).
 
