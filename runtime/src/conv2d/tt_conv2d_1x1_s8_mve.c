@@ -23,8 +23,8 @@
  * sum((x - z) * w) = sum(x * w) - z * sum(w), wrap-exact in int32 (the conv
  * verifier bounds the true sums), so the accumulators start at -z * sum(w). */
 TT_MVE_INLINE void pw_block(const int8_t *x, int32_t pixels, const int8_t *w, int32_t group_in, const int32_t *zero_terms,
-                        const int32_t *bias, const float *m, int32_t output_zero, int8_t *y, uint8_t *mask,
-                        int32_t bit, int NOUT, int NV, int32_t lanes)
+                            const int32_t *bias, const float *m, int32_t output_zero, int8_t *y, uint8_t *mask,
+                            int32_t bit, int NOUT, int NV, int32_t lanes)
 {
     /* Named accumulators, not an array: gcc keeps arrays of vectors in memory. */
     const int32x4_t z0 = vdupq_n_s32(-zero_terms[0]);
@@ -178,14 +178,12 @@ TT_MVE_INLINE int32x4_t pwt_dot4(const int8_t *tile, const int8_t *w, int32_t gr
  * <= 255; VCMP's predicate has 2 bits per int16 lane, so the even pixels' bits
  * and the odd pixels' bits interleave into pixel order with two masks. */
 TT_MVE_INLINE void finish16(int8_t *y, uint8_t *mask, int32_t bit, int32_t count, int32x4_t v0, int32x4_t v1,
-                        int32x4_t v2, int32x4_t v3, int32_t bias, float m, int32_t zero)
+                            int32x4_t v2, int32x4_t v3, int32_t bias, float m, int32_t zero)
 {
-#define PWT_ROUND(V) vcvtnq_s32_f32(vmulq_n_f32(vcvtq_f32_s32(vqaddq_n_s32(V, bias)), m))
-    int16x8_t even = vqmovnbq_s32(vuninitializedq_s16(), PWT_ROUND(v0)); /* pixels 0, 4, 8, 12 */
-    even = vqmovntq_s32(even, PWT_ROUND(v2));                            /* pixels 2, 6, 10, 14 */
-    int16x8_t odd = vqmovnbq_s32(vuninitializedq_s16(), PWT_ROUND(v1));
-    odd = vqmovntq_s32(odd, PWT_ROUND(v3));
-#undef PWT_ROUND
+    int16x8_t even = vqmovnbq_s32(vuninitializedq_s16(), scale4(v0, bias, m)); /* pixels 0, 4, 8, 12 */
+    even = vqmovntq_s32(even, scale4(v2, bias, m));                            /* pixels 2, 6, 10, 14 */
+    int16x8_t odd = vqmovnbq_s32(vuninitializedq_s16(), scale4(v1, bias, m));
+    odd = vqmovntq_s32(odd, scale4(v3, bias, m));
     even = vqaddq_n_s16(even, (int16_t)zero);
     odd = vqaddq_n_s16(odd, (int16_t)zero);
     int8x16_t bytes = vqmovnbq_s16(vuninitializedq_s8(), even);
@@ -204,9 +202,9 @@ TT_MVE_INLINE void finish16(int8_t *y, uint8_t *mask, int32_t bit, int32_t count
 }
 
 static __attribute__((noinline)) void pwt_outputs(const int8_t *tile, const int8_t *w, int32_t group_in,
-                                                   int32_t count, int32_t input_zero, const int32_t *bias,
-                                                   const float *m, int32_t oz, int8_t *y, int32_t pixels,
-                                                   uint8_t *mask, int32_t bit, int32_t outs)
+                     int32_t count, int32_t input_zero, const int32_t *bias,
+                     const float *m, int32_t oz, int8_t *y, int32_t pixels,
+                     uint8_t *mask, int32_t bit, int32_t outs)
 {
     for (int32_t o = 0; o < outs; ++o) {
         const int8_t *wo = w + o * group_in;

@@ -31,8 +31,8 @@ typedef struct {
 } dw_slot;
 
 TT_MVE_INLINE void dw_chunk(const dw_slot *slot, int32_t srow, const int8_t *w, int32_t KH, int32_t KW, int SW,
-                        int32_t init, int32_t bias, float m, int32_t output_zero, int8_t *y, uint8_t *mask,
-                        int32_t bit)
+                            int32_t init, int32_t bias, float m, int32_t output_zero, int8_t *y, uint8_t *mask,
+                            int32_t bit)
 {
     int32x4_t a0, a1, a2, a3; /* named, not an array: gcc keeps arrays of vectors in memory */
     a0 = a1 = a2 = a3 = vdupq_n_s32(init);
@@ -92,9 +92,9 @@ TT_MVE_INLINE void dw_chunk(const dw_slot *slot, int32_t srow, const int8_t *w, 
 /* `lanes` (1..16) outputs of one output row: NV vectors of 4, KH x KW taps
  * (KW constant when known), column stride SW (1 or 2). */
 TT_MVE_INLINE void dw_run(const int8_t *row, int32_t srow, int32_t half, const int8_t *w, int32_t KH, int32_t KW, int SW,
-                      int NV,
-                        int32_t init, int32_t lanes, int32_t bias, float m, int32_t output_zero, int8_t *y,
-                        uint8_t *mask, int32_t bit)
+                          int NV,
+                          int32_t init, int32_t lanes, int32_t bias, float m, int32_t output_zero, int8_t *y,
+                          uint8_t *mask, int32_t bit)
 {
     int32x4_t a0, a1, a2, a3; /* named, not an array: gcc keeps arrays of vectors in memory */
     a0 = a1 = a2 = a3 = vdupq_n_s32(init);
@@ -149,7 +149,7 @@ TT_MVE_INLINE void dw_run(const int8_t *row, int32_t srow, int32_t half, const i
 /* One output row of out_w outputs: chunks of 16, then one of 4, 8 or 12 (the
  * last vector predicated). */
 TT_MVE_INLINE void dw_wide_row(const int8_t *row, int32_t srow, int32_t half, const int8_t *w, int32_t KH, int32_t KW, int SW, int32_t init,
-                      int32_t out_w, int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask, int32_t bit)
+                               int32_t out_w, int32_t bias, float m, int32_t oz, int8_t *y, uint8_t *mask, int32_t bit)
 {
     int32_t ox = 0;
     for (; ox + 16 <= out_w; ox += 16) {

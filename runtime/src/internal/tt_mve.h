@@ -119,13 +119,18 @@ static inline void mask_finish(uint8_t *mask, int32_t total)
     }
 }
 
-/* rint(f32(sat32(acc + bias)) * multiplier) + zero, saturated to int32, for 4
- * accumulators (sum - zero_term, wrap-exact). */
+/* rint(f32(sat32(acc + bias)) * multiplier), saturated to int32, for 4
+ * accumulators (sum - zero_term, wrap-exact): the scalar steps lane for lane. */
+TT_MVE_INLINE int32x4_t scale4(int32x4_t acc, int32_t bias, float multiplier)
+{
+    const float32x4_t product = vmulq_n_f32(vcvtq_f32_s32(vqaddq_n_s32(acc, bias)), multiplier);
+    return vcvtnq_s32_f32(product);
+}
+
+/* scale4 + zero, saturated to int32. */
 TT_MVE_INLINE int32x4_t round4(int32x4_t acc, int32_t bias, float multiplier, int32_t zero)
 {
-    acc = vqaddq_n_s32(acc, bias);
-    const float32x4_t product = vmulq_n_f32(vcvtq_f32_s32(acc), multiplier);
-    return vqaddq_n_s32(vcvtnq_s32_f32(product), zero);
+    return vqaddq_n_s32(scale4(acc, bias, multiplier), zero);
 }
 
 /* Clamp to [-128, 127] without constant registers: a saturating shift left by
@@ -160,7 +165,7 @@ TT_MVE_INLINE uint32_t store_vec(int8_t *y, int32x4_t acc, int32_t lanes, int32_
 
 /* Up to 4 vectors (NV) of consecutive outputs of one channel: `lanes` of them real. */
 TT_MVE_INLINE void store_run(int8_t *y, uint8_t *mask, int32_t bit, int NV, int32_t lanes, int32x4_t a0, int32x4_t a1,
-                         int32x4_t a2, int32x4_t a3, int32_t bias, float m, int32_t zero)
+                             int32x4_t a2, int32x4_t a3, int32_t bias, float m, int32_t zero)
 {
     const int with_mask = mask != NULL;
     uint32_t bits = store_vec(y, a0, lanes, bias, m, zero, with_mask);
