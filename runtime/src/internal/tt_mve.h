@@ -13,7 +13,7 @@
  *
  * Only built where TT_HAS_MVE_FP (tt_features.h): MVE with floating point
  * (__ARM_FEATURE_MVE & 2, -mcpu=cortex-m55), since the requantization is f32;
- * -DTT_NO_MVE=1 turns the whole file off (the scalar Cortex-M55 build).
+ * -DTT_NO_MVE=1 turns them off (the scalar Cortex-M55 build).
  *
  * Layout is NCHW, so the contiguous axis is the pixel axis: the kernels run 4
  * pixels per vector in int32 lanes. Requantization per 4 lanes, as
