@@ -85,7 +85,8 @@ def test_helium_scratch_is_reported(checks):
 def test_helium_random_shapes(builds):
     """300 more random 1x1 and depthwise shapes (any residue, stride, padding, zero points)."""
     results = {variant: mve_qemu.run(elf, ["fuzz", "300", "424242"]) for variant, elf in builds.items()}
-    _clean(results["mve"]), _clean(results["scalar"])
+    _clean(results["mve"])
+    _clean(results["scalar"])
     assert mve_qemu.case_lines(results["mve"].stdout) == mve_qemu.case_lines(results["scalar"].stdout)
 
 
