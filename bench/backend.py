@@ -25,6 +25,10 @@ start-up only, + one inference, + one inference and one training step. Columns:
   naive      with --naive: the same project built with -DTT_NAIVE_KERNELS (the runtime's
              plain reference loops, no fast paths), for contrast
 
+On a core with Helium (cortex-m55) every scheme gets two rows: "helium", the runtime as
+tt-compile builds it (the MVE kernels), and "scalar", the same project built with
+TT_NO_MVE (build_project(helium=False): the portable kernels alone, same core and flags).
+
     .venv/bin/python bench/backend.py [--target cortex-m4] [--board stm32f412] [--models mcunet-5fps ...]
                                       [--schemes 49kb 99kb] [--naive]
 """
@@ -72,9 +76,9 @@ def naive_instructions(directory: Path, board: Board) -> tuple[int, int]:
     )
 
 
-def measure(module, directory: Path, image, naive: bool, board: Board) -> dict[str, int]:
+def measure(module, directory: Path, image, naive: bool, board: Board, helium: bool = True) -> dict[str, int]:
     write_project(module, directory, sample_image=image, sample_label=3)
-    build = build_project(directory, board.target, board=board)
+    build = build_project(directory, board.target, board=board, helium=helium)
     elf = build.artifacts["executable"]
     runs = {name: qemu.run_elf(elf.with_name(f"model_board_{name}.elf"), timeout=600) for name in ("base", "infer", "step")}
     usage = qemu.memory_usage(elf.with_name("model_board_step.elf"))
@@ -109,8 +113,10 @@ def main() -> None:
         parser.exit(1, f"backend.py: error: --target/--board: {error}\n")
     print(f"{target.name} on {board.name} ({board.description}), QEMU {board.qemu_machine}")
     image = load_image(shared_dir() / "data" / "photos" / "butterfly.jpg")
+    # A core with Helium: the scalar build beside it (the same project, TT_NO_MVE).
+    variants = [("helium", True), ("scalar", False)] if "mve" in target.features else [("", True)]
     header = (
-        f"{'model':<15}{'scheme':<8}{'arena':>9}{'static':>9}{'stack':>7}{'SRAM':>9}{'flash':>10}"
+        f"{'model':<15}{'scheme':<8}{'build':<8}{'arena':>9}{'static':>9}{'stack':>7}{'SRAM':>9}{'flash':>10}"
         f"{'infer insns':>13}{'step insns':>13}{'published cycles':>18}"
         + (f"{'naive infer':>14}{'naive step':>15}" if args.naive else "")
     )
@@ -125,14 +131,15 @@ def main() -> None:
             module = base.clone()
             QtrainTrainingPass(scheme=scheme, qas=True, classes=10).apply(Context(), module)
             QtrainMemoryPass(algorithm="optimal").apply(Context(), module)
-            with tempfile.TemporaryDirectory(prefix="tt-bench-") as directory:
-                m = measure(module, Path(directory), image, args.naive, board)
-            print(
-                f"{model:<15}{suffix:<8}{m['arena']:>9,}{m['static']:>9,}{m['stack']:>7,}"
-                f"{m['static'] + m['stack']:>9,}{m['flash']:>10,}{m['infer']:>13,}{m['step']:>13,}"
-                f"{PUBLISHED_MS[model] * 216_000:>18,}"
-                + (f"{m['naive infer']:>14,}{m['naive step']:>15,}" if args.naive else "")
-            )
+            for variant, helium in variants:
+                with tempfile.TemporaryDirectory(prefix="tt-bench-") as directory:
+                    m = measure(module, Path(directory), image, args.naive, board, helium)
+                print(
+                    f"{model:<15}{suffix:<8}{variant:<8}{m['arena']:>9,}{m['static']:>9,}{m['stack']:>7,}"
+                    f"{m['static'] + m['stack']:>9,}{m['flash']:>10,}{m['infer']:>13,}{m['step']:>13,}"
+                    f"{PUBLISHED_MS[model] * 216_000:>18,}"
+                    + (f"{m['naive infer']:>14,}{m['naive step']:>15,}" if args.naive else "")
+                )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@
 # Other options (cache variables):
 #   TT_STACK_SIZE  stack reservation in bytes at the top of SRAM (default:
 #                  the board's, TT_DEFAULT_STACK_SIZE)
+#   TT_NO_MVE      ON: the runtime without its Helium kernels (-DTT_NO_MVE=1,
+#                  runtime/src/internal/tt_features.h), the scalar Cortex-M55
+#                  build; no effect on cores without MVE
 
 if(NOT CMAKE_CROSSCOMPILING)
   return()
@@ -45,6 +48,11 @@ set(TT_SRAM_SIZE "327680" CACHE STRING "SRAM budget in bytes")
 set(TT_DEFAULT_STACK_SIZE "16384" CACHE STRING "The board's stack reservation in bytes")
 set(TT_BOOT_ORIGIN "" CACHE STRING "Boot table address when not the flash origin (empty: none)")
 set(TT_STACK_SIZE "" CACHE STRING "Stack bytes reserved at the top of SRAM (empty: the board's)")
+option(TT_NO_MVE "Build the runtime without its Helium (MVE) kernels" OFF)
+if(TT_NO_MVE)
+  # PUBLIC: programs that include the runtime's internal headers see the same features.
+  target_compile_definitions(tt_runtime PUBLIC TT_NO_MVE=1)
+endif()
 
 if(NOT TT_ARCH_PROFILE MATCHES "^armv[78]-m$")
   message(FATAL_ERROR "TT_ARCH_PROFILE: '${TT_ARCH_PROFILE}' is not armv7-m or armv8-m")

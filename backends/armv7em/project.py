@@ -281,16 +281,19 @@ def default_build_dir(
     board: Board | str | None = None,
     sanitize: bool = False,
     debug_arena: bool = False,
+    helium: bool = True,
 ) -> Path:
     """Where build_project builds by default: build/, build-clang/ (host), build-<target>/,
     build-<target>-clang/ (e.g. build-cortex-m4/; build-<target>-<board>/ for a board that is
-    not the target's default), and build-asan/, build-clang-asan/ for the sanitizer builds (host)."""
+    not the target's default), and build-asan/, build-clang-asan/ for the sanitizer builds (host);
+    -nomve for a board build without the Helium kernels (helium=False)."""
     target, board = resolve(target, board)
     name = "build"
     if board is not None:
         name = f"build-{target.name}" if board.name == target.default_board else f"build-{target.name}-{board.name}"
     name = name if toolchain == "gcc" else f"{name}-{toolchain}"
     name = f"{name}-asan" if sanitize else name
+    name = f"{name}-nomve" if board is not None and not helium else name
     return Path(directory).resolve() / (f"{name}-arena" if debug_arena else name)
 
 
@@ -306,6 +309,7 @@ def build_project(
     training_only: bool = False,
     sanitize: bool = False,
     debug_arena: bool = False,
+    helium: bool = True,
 ) -> BuildResult:
     """Configures and builds the project with CMake for `host` or a Cortex-M target of
     backends/targets.py (a name or the record), on `board` (default: the target's).
@@ -324,6 +328,8 @@ def build_project(
     every generated function poisons dead arena bytes and checks after each op that
     nothing outside its outputs changed (backends/armv7em/arena_check.py); the findings
     are read with tt_arena_debug_status().
+    helium: False builds a board's runtime without its Helium (MVE) kernels (TT_NO_MVE: the
+    scalar Cortex-M55 build, in build-<target>-nomve/; no effect on cores without MVE).
     """
     target, board = resolve(target, board)  # TargetError (a ValueError) names a bad one
     if toolchain not in TOOLCHAINS:
@@ -332,7 +338,7 @@ def build_project(
         raise ValueError(f"sanitize=True builds host programs only, not {target.name!r}")
     directory = Path(directory).resolve()
     build_dir = Path(build_dir) if build_dir else default_build_dir(
-        directory, target, toolchain, board=board, sanitize=sanitize, debug_arena=debug_arena
+        directory, target, toolchain, board=board, sanitize=sanitize, debug_arena=debug_arena, helium=helium
     )
     if shutil.which("cmake") is None:
         raise BuildError(f"cmake is not installed ({INSTALL_HINT})")
@@ -358,6 +364,7 @@ def build_project(
         configure += cmake_definitions(board)
         if stack_size is not None:
             configure.append(f"-DTT_STACK_SIZE={int(stack_size)}")
+        configure.append(f"-DTT_NO_MVE={'OFF' if helium else 'ON'}")
     elif toolchain == "clang":
         if shutil.which("clang") is None:
             raise BuildError(f"clang is not installed ({INSTALL_HINT})")

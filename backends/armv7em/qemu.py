@@ -292,6 +292,7 @@ def cross_build(
     stack_size: int | None = None,
     build_type: str = "Release",
     jobs: int | None = None,
+    helium: bool = True,
 ) -> Path:
     """Configure and build the project for a board (default: the default target's,
     stm32f746); returns the build directory. One board per build directory.
@@ -299,6 +300,8 @@ def cross_build(
     programs: extra programs, name -> C sources, each linked like tt_board_smoke
     (runtime + board support + linker script) into <build_dir>/<name>.elf.
     targets: what to build (default: tt_board_smoke and every extra program).
+    helium: False builds the runtime without its Helium (MVE) kernels (TT_NO_MVE, the
+    scalar Cortex-M55 build; no effect on other cores). Use another build_dir per value.
     Raises ToolMissing, or CrossBuildError with cmake's output (a flash or SRAM
     overflow is a link error that names the region).
     """
@@ -330,6 +333,7 @@ def cross_build(
         *cmake_definitions(board),
         f"-DTT_BOARD_PROGRAMS={';'.join(program_entries)}",
         f"-DTT_STACK_SIZE={'' if stack_size is None else int(stack_size)}",
+        f"-DTT_NO_MVE={'OFF' if helium else 'ON'}",
     ]  # fmt: skip
     _run_cmake(configure, f"configuring the {board.name} build failed")
 

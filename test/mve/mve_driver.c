@@ -1,54 +1,55 @@
 /*
- * Test and benchmark driver for the Helium kernels (runtime/mve/) on QEMU
- * mps3-an547. The command line comes through semihosting (SYS_GET_CMDLINE,
- * QEMU's -semihosting-config arg=...):
+ * Test and benchmark program for the runtime's Helium (MVE) kernels on the
+ * Cortex-M55 board (corstone-300, QEMU mps3-an547), linked with the real
+ * runtime by qemu.cross_build. It calls the public entry points
+ * (tt_conv2d_s8, tt_sgd_update_s8/_s32, tt_sgd_update_rows_s8/_s32) and prints
+ * one line per case, "case <name> <digest> ...", the digest being FNV-1a of
+ * every byte the case wrote or must leave alone (outputs and 16 bytes after,
+ * the clamp mask and 4 bytes after, parameters, saturation counts).
+ * test/mve/mve_qemu.py builds it twice, with the Helium kernels and with
+ * TT_NO_MVE (the portable kernels), and compares the lines: equal digests
+ * mean the same bytes. In the image itself it checks that the result does not
+ * depend on what the buffers held before (every output and mask byte is
+ * written; the bytes after are not) and that depthwise in place gives the
+ * out-of-place bytes; a failure prints "FAIL ...".
  *
- *   check              every MVE kernel against its portable kernel on random
- *                      inputs and edge cases; prints "ok <case>" or
- *                      "FAIL <case> ..." per case and "done <failures>";
- *                      exits with the number of failures (needs an MVE build)
- *   bench K IMPL REPS  runs benchmark shape K (see BENCH_* below) REPS times
- *                      with IMPL mve or portable; the instruction count of
- *                      REPS = 2 minus REPS = 1 is one call
+ * The command comes from the file mve_args.txt in QEMU's working directory
+ * (semihosting file I/O; qemu.run_elf's cwd):
+ *
+ *   check          the fixed cases, 40 random shapes, in place, SGD; "done <failures>"
+ *   fuzz N SEED    N more random shapes
+ *   bench K REPS   bench case K, REPS times (instructions of REPS 2 - REPS 1: one call)
+ *   count          the number of bench cases
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "semihosting.h"
 #include "tt_kernels.h"
-#include "tt_kernels_mve.h"
+#include "../../runtime/src/internal/tt_features.h"
 
-/* ------------------------------------------------------------ semihosting command line */
+/* ------------------------------------------------------------ command */
 
-static int32_t semihost(int32_t op, void *arg)
+static char command[128];
+
+static void read_command(void)
 {
-    register int32_t r0 __asm__("r0") = op;
-    register void *r1 __asm__("r1") = arg;
-    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
-    return r0;
-}
-
-static char cmdline[256];
-
-static void read_cmdline(void)
-{
-    struct {
-        char *buffer;
-        int32_t length;
-    } block = {cmdline, (int32_t)sizeof cmdline - 1};
-    if (semihost(0x15, &block) != 0) {
-        cmdline[0] = '\0';
-    } else {
-        cmdline[block.length] = '\0';
+    command[0] = '\0';
+    const int32_t file = tt_file_open("mve_args.txt", TT_FILE_READ);
+    if (file < 0) {
+        return;
     }
+    const int32_t got = tt_file_read(file, command, sizeof command - 1);
+    command[got > 0 ? got : 0] = '\0';
+    tt_file_close(file);
 }
 
-/* The n-th space-separated word of the command line ("" when missing). */
+/* The n-th space-separated word of the command ("" when missing). */
 static const char *word(int n, char *out, int size)
 {
-    const char *s = cmdline;
+    const char *s = command;
     for (;;) {
-        while (*s == ' ') {
+        while (*s == ' ' || *s == '\n') {
             ++s;
         }
         if (*s == '\0') {
@@ -56,7 +57,7 @@ static const char *word(int n, char *out, int size)
             return out;
         }
         int len = 0;
-        while (s[len] != '\0' && s[len] != ' ') {
+        while (s[len] != '\0' && s[len] != ' ' && s[len] != '\n') {
             ++len;
         }
         if (n-- == 0) {
@@ -100,18 +101,20 @@ static int32_t rng_range(int32_t lo, int32_t hi) /* inclusive */
 #define MAX_CH 640
 #define MAX_MASK (MAX_ACT / 8 + 16)
 #define MAX_GRAD 12288
+#define OUT_GUARD 16 /* bytes after the outputs that must keep their fill */
+#define MASK_GUARD 4
 
 static int8_t input[MAX_ACT];
 static int8_t weight[MAX_W];
 static int32_t bias[MAX_CH];
 static float mults[MAX_CH];
-static int8_t out_ref[MAX_ACT + 16];
-static int8_t out_mve[MAX_ACT + 16];
-static uint8_t mask_ref[MAX_MASK];
-static uint8_t mask_mve[MAX_MASK];
+static int8_t out_a[MAX_ACT + OUT_GUARD];
+static int8_t out_b[MAX_ACT + OUT_GUARD];
+static uint8_t mask_a[MAX_MASK];
+static uint8_t mask_b[MAX_MASK];
 static float grad[MAX_GRAD];
-static int8_t param_ref[MAX_GRAD];
-static int8_t param_mve[MAX_GRAD];
+static int8_t param8[MAX_GRAD];
+static int32_t param32[MAX_GRAD / 4];
 
 typedef struct {
     const char *name;
@@ -161,9 +164,20 @@ static void fill_conv(const conv_case *k)
     }
 }
 
+/* ------------------------------------------------------------ reporting */
+
 static int failures;
 
-static void report(const char *what, const char *name, int32_t index, int32_t ref, int32_t got)
+static uint32_t fnv1a(uint32_t hash, const void *data, int32_t bytes)
+{
+    const uint8_t *p = (const uint8_t *)data;
+    for (int32_t i = 0; i < bytes; ++i) {
+        hash = (hash ^ p[i]) * 16777619u;
+    }
+    return hash;
+}
+
+static void fail(const char *what, const char *name, int32_t index)
 {
     tt_print_str("FAIL ");
     tt_print_str(what);
@@ -171,66 +185,113 @@ static void report(const char *what, const char *name, int32_t index, int32_t re
     tt_print_str(name);
     tt_print_str(" at ");
     tt_print_int(index);
-    tt_print_str(" ref ");
-    tt_print_int(ref);
-    tt_print_str(" mve ");
-    tt_print_int(got);
     tt_print_char('\n');
     ++failures;
+}
+
+static void case_line(const char *name, uint32_t digest)
+{
+    tt_print_str("case ");
+    tt_print_str(name);
+    tt_print_char(' ');
+    tt_print_hex(digest);
+}
+
+/* ------------------------------------------------------------ conv */
+
+typedef struct {
+    tt_conv_params conv;
+    tt_dims input, filter;
+    int32_t out_count;
+} conv_call;
+
+static conv_call call_of(const conv_case *k)
+{
+    conv_call c;
+    c.conv.input_zero = k->input_zero;
+    c.conv.output_zero = k->output_zero;
+    c.conv.stride.h = k->sh;
+    c.conv.stride.w = k->sw;
+    c.conv.padding.top = k->pt;
+    c.conv.padding.left = k->pl;
+    c.conv.padding.bottom = k->pb;
+    c.conv.padding.right = k->pr;
+    c.conv.groups = k->groups;
+    c.input.n = k->batch;
+    c.input.c = k->in_c;
+    c.input.h = k->in_h;
+    c.input.w = k->in_w;
+    c.filter.n = k->out_c;
+    c.filter.c = k->in_c / k->groups;
+    c.filter.h = k->kh;
+    c.filter.w = k->kw;
+    const int32_t out_h = (k->in_h + k->pt + k->pb - k->kh) / k->sh + 1;
+    const int32_t out_w = (k->in_w + k->pl + k->pr - k->kw) / k->sw + 1;
+    c.out_count = k->batch * k->out_c * out_h * out_w;
+    return c;
+}
+
+static void conv(const conv_call *c, const int8_t *x, int8_t *y, uint8_t *mask)
+{
+    const tt_per_channel_quant quant = {mults};
+    tt_conv2d_s8(&c->conv, &quant, &c->input, x, &c->filter, weight, bias, y, mask);
 }
 
 static void run_conv_case(const conv_case *k, uint32_t seed)
 {
     rng_state = seed;
     fill_conv(k);
-    const int32_t out_h = (k->in_h + k->pt + k->pb - k->kh) / k->sh + 1;
-    const int32_t out_w = (k->in_w + k->pl + k->pr - k->kw) / k->sw + 1;
-    const int32_t out_count = k->batch * k->out_c * out_h * out_w;
-    memset(out_ref, 0x11, sizeof out_ref);
-    memset(out_mve, 0x22, sizeof out_mve);
-    memset(mask_ref, 0xa5, sizeof mask_ref);
-    memset(mask_mve, 0x5a, sizeof mask_mve);
-    tt_conv2d_s8(input, k->input_zero, weight, bias, mults, k->output_zero, out_ref, k->with_mask ? mask_ref : NULL,
-                 k->batch, k->in_c, k->in_h, k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw, k->pt, k->pl, k->pb, k->pr,
-                 k->groups);
-    const int handled = tt_mve_conv2d_s8(input, k->input_zero, weight, bias, mults, k->output_zero, out_mve,
-                                         k->with_mask ? mask_mve : NULL, k->batch, k->in_c, k->in_h, k->in_w, k->out_c,
-                                         k->kh, k->kw, k->sh, k->sw, k->pt, k->pl, k->pb, k->pr, k->groups);
-    if (!handled) {
-        report("declined", k->name, 0, 0, 0);
-        return;
-    }
-    int bad = 0;
-    for (int32_t i = 0; i < out_count + 16 && !bad; ++i) {
-        if (out_ref[i] != (i < out_count ? out_ref[i] : 0x11) || out_mve[i] != (i < out_count ? out_ref[i] : 0x22)) {
-            report("output", k->name, i, out_ref[i], out_mve[i]);
-            bad = 1;
+    const conv_call c = call_of(k);
+    const int32_t mask_bytes = k->with_mask ? TT_MASK_BYTES(c.out_count) : 0;
+    /* Twice, over different fills: each output and mask byte is written, the guards are not. */
+    memset(out_a, 0x11, (size_t)c.out_count + OUT_GUARD);
+    memset(out_b, 0x22, (size_t)c.out_count + OUT_GUARD);
+    memset(mask_a, 0xa5, (size_t)mask_bytes + MASK_GUARD);
+    memset(mask_b, 0x5a, (size_t)mask_bytes + MASK_GUARD);
+    conv(&c, input, out_a, k->with_mask ? mask_a : NULL);
+    conv(&c, input, out_b, k->with_mask ? mask_b : NULL);
+    for (int32_t i = 0; i < c.out_count; ++i) {
+        if (out_a[i] != out_b[i]) {
+            fail("output-depends-on-fill", k->name, i);
+            return;
         }
     }
-    if (k->with_mask) {
-        const int32_t bytes = TT_MASK_BYTES(out_count);
-        for (int32_t i = 0; i < bytes + 4 && !bad; ++i) {
-            const int ok = i < bytes ? mask_ref[i] == mask_mve[i] : (mask_ref[i] == 0xa5 && mask_mve[i] == 0x5a);
-            if (!ok) {
-                report("mask", k->name, i, mask_ref[i], mask_mve[i]);
-                bad = 1;
-            }
+    for (int32_t i = 0; i < mask_bytes; ++i) {
+        if (mask_a[i] != mask_b[i]) {
+            fail("mask-depends-on-fill", k->name, i);
+            return;
         }
     }
-    if (!bad) {
-        /* How many outputs sat on a rail: shows that the edge cases were reached. */
-        int32_t rails = 0;
-        for (int32_t i = 0; i < out_count; ++i) {
-            rails += out_ref[i] == 127 || out_ref[i] == -128;
+    for (int32_t i = 0; i < OUT_GUARD; ++i) {
+        if (out_a[c.out_count + i] != 0x11 || out_b[c.out_count + i] != 0x22) {
+            fail("output-guard", k->name, i);
+            return;
         }
-        tt_print_str("ok ");
-        tt_print_str(k->name);
-        tt_print_str(" outputs ");
-        tt_print_int(out_count);
-        tt_print_str(" rails ");
-        tt_print_int(rails);
-        tt_print_char('\n');
     }
+    for (int32_t i = 0; i < MASK_GUARD && k->with_mask; ++i) {
+        if (mask_a[mask_bytes + i] != 0xa5 || mask_b[mask_bytes + i] != 0x5a) {
+            fail("mask-guard", k->name, i);
+            return;
+        }
+    }
+    uint32_t digest = fnv1a(2166136261u, out_a, c.out_count + OUT_GUARD);
+    digest = fnv1a(digest, mask_a, mask_bytes + MASK_GUARD);
+    /* How many outputs sat on a rail: shows that the edge cases were reached. */
+    int32_t rails = 0;
+    for (int32_t i = 0; i < c.out_count; ++i) {
+        rails += out_a[i] == 127 || out_a[i] == -128;
+    }
+    case_line(k->name, digest);
+    tt_print_str(" outputs ");
+    tt_print_int(c.out_count);
+    tt_print_str(" rails ");
+    tt_print_int(rails);
+    /* The kernel's stack scratch differs between the builds: a line of its own. */
+    tt_print_str("\nscratch ");
+    tt_print_str(k->name);
+    tt_print_char(' ');
+    tt_print_int(tt_conv2d_s8_get_buffer_size(&c.conv, &c.input, &c.filter));
+    tt_print_char('\n');
 }
 
 /* name, batch, in_c, in_h, in_w, out_c, kh, kw, sh, sw, pt, pl, pb, pr, groups, zin, zout, mode, mask */
@@ -269,40 +330,32 @@ static const conv_case conv_cases[] = {
     {"dw3_1x1_plane", 1, 7, 1, 1, 7, 3, 3, 1, 1, 1, 1, 1, 1, 7, 50, -50, 0, 1},
 };
 
-/* Depthwise in place (tt_kernels.h channel order): the output starts one
- * output plane below the input in the same buffer. */
-static int8_t inplace[MAX_ACT + 4096];
+/* Depthwise in place (tt_kernels.h): the output starts one output plane below
+ * the input in the same buffer; it must give the out-of-place bytes. */
+static int8_t inplace[32 * 1024];
 
 static void run_dw_inplace(const conv_case *k, uint32_t seed)
 {
     rng_state = seed;
     fill_conv(k);
-    const int32_t out_h = (k->in_h + k->pt + k->pb - k->kh) / k->sh + 1;
-    const int32_t out_w = (k->in_w + k->pl + k->pr - k->kw) / k->sw + 1;
-    const int32_t out_plane = out_h * out_w;
-    const int32_t out_count = k->in_c * out_plane;
+    const conv_call c = call_of(k);
+    const int32_t out_plane = c.out_count / k->in_c;
     const int32_t in_count = k->in_c * k->in_h * k->in_w;
-    tt_conv2d_s8(input, k->input_zero, weight, bias, mults, k->output_zero, out_ref, mask_ref, 1, k->in_c, k->in_h,
-                 k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw, k->pt, k->pl, k->pb, k->pr, k->groups);
+    const int32_t mask_bytes = TT_MASK_BYTES(c.out_count);
+    conv(&c, input, out_a, mask_a);
     memcpy(inplace + out_plane, input, (size_t)in_count);
-    if (!tt_mve_conv2d_depthwise_s8(inplace + out_plane, k->input_zero, weight, bias, mults, k->output_zero, inplace,
-                                    mask_mve, 1, k->in_c, k->in_h, k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw,
-                                    k->pt, k->pl, k->pb, k->pr, k->groups)) {
-        report("declined", k->name, 0, 0, 0);
-        return;
-    }
-    for (int32_t i = 0; i < out_count; ++i) {
-        if (inplace[i] != out_ref[i]) {
-            report("inplace-output", k->name, i, out_ref[i], inplace[i]);
+    conv(&c, inplace + out_plane, inplace, mask_b);
+    for (int32_t i = 0; i < c.out_count; ++i) {
+        if (inplace[i] != out_a[i]) {
+            fail("inplace-output", k->name, i);
             return;
         }
     }
-    if (memcmp(mask_ref, mask_mve, (size_t)TT_MASK_BYTES(out_count)) != 0) {
-        report("inplace-mask", k->name, 0, 0, 0);
+    if (memcmp(mask_a, mask_b, (size_t)mask_bytes) != 0) {
+        fail("inplace-mask", k->name, 0);
         return;
     }
-    tt_print_str("ok ");
-    tt_print_str(k->name);
+    case_line(k->name, fnv1a(fnv1a(2166136261u, inplace, c.out_count), mask_b, mask_bytes));
     tt_print_str(" in place\n");
 }
 
@@ -319,7 +372,7 @@ static void fill_sgd(int32_t count, int edge)
 {
     for (int32_t i = 0; i < count; ++i) {
         const uint32_t r = rng();
-        param_ref[i] = (r & 7u) == 0 ? ((r & 8u) ? 127 : -128) : (int8_t)(r >> 8);
+        param8[i] = (r & 7u) == 0 ? ((r & 8u) ? 127 : -128) : (int8_t)(r >> 8);
         const uint32_t kind = edge ? rng() % 10u : 9u;
         union {
             uint32_t u;
@@ -338,99 +391,48 @@ static void fill_sgd(int32_t count, int edge)
         }
         grad[i] = bits.f;
     }
-    memcpy(param_mve, param_ref, (size_t)count);
 }
 
-static void run_sgd_case(const char *name, int32_t count, float lr, int edge, uint32_t seed)
+static void sgd_line(const char *name, uint32_t digest, int32_t saturated)
+{
+    case_line(name, fnv1a(digest, &saturated, (int32_t)sizeof saturated));
+    tt_print_str(" saturated ");
+    tt_print_int(saturated);
+    tt_print_char('\n');
+}
+
+/* int8 weights: tt_sgd_update_s8 (rows < 0: one flat row of row_length) or
+ * tt_sgd_update_rows_s8 (rows of row_length, param_row_stride apart). */
+static void run_sgd_s8_case(const char *name, int32_t rows, int32_t row_length, int32_t stride, float lr, int edge,
+                            uint32_t seed)
 {
     rng_state = seed;
+    const int32_t count = rows < 0 ? row_length : rows * stride;
     fill_sgd(count, edge);
-    const int32_t s_ref = tt_sgd_update_s8(param_ref, grad, lr, count);
-    const int32_t s_mve = tt_mve_sgd_update_s8(param_mve, grad, lr, count);
-    for (int32_t i = 0; i < count; ++i) {
-        if (param_ref[i] != param_mve[i]) {
-            report("sgd", name, i, param_ref[i], param_mve[i]);
-            return;
-        }
-    }
-    if (s_ref != s_mve) {
-        report("sgd-count", name, -1, s_ref, s_mve);
-        return;
-    }
-    tt_print_str("ok ");
-    tt_print_str(name);
-    tt_print_str(" saturated ");
-    tt_print_int(s_ref);
-    tt_print_char('\n');
+    const int32_t saturated = rows < 0 ? tt_sgd_update_s8(param8, grad, lr, row_length)
+                                       : tt_sgd_update_rows_s8(param8, grad, lr, rows, row_length, stride);
+    sgd_line(name, fnv1a(2166136261u, param8, count), saturated);
 }
 
-static void run_sgd_rows_case(const char *name, int32_t rows, int32_t row_length, int32_t stride, float lr,
-                              uint32_t seed)
-{
-    rng_state = seed;
-    fill_sgd(rows * stride, 1);
-    const int32_t s_ref = tt_sgd_update_rows_s8(param_ref, grad, lr, rows, row_length, stride);
-    const int32_t s_mve = tt_mve_sgd_update_rows_s8(param_mve, grad, lr, rows, row_length, stride);
-    for (int32_t i = 0; i < rows * stride; ++i) {
-        if (param_ref[i] != param_mve[i]) {
-            report("sgd", name, i, param_ref[i], param_mve[i]);
-            return;
-        }
-    }
-    if (s_ref != s_mve) {
-        report("sgd-count", name, -1, s_ref, s_mve);
-        return;
-    }
-    tt_print_str("ok ");
-    tt_print_str(name);
-    tt_print_str(" saturated ");
-    tt_print_int(s_ref);
-    tt_print_char('\n');
-}
-
-static int32_t param32_ref[MAX_GRAD / 4];
-static int32_t param32_mve[MAX_GRAD / 4];
-
+/* int32 biases near the rails, steps near 2^31 that do not saturate, and the
+ * edge gradients of fill_sgd. */
 static void run_sgd_s32_case(const char *name, int32_t rows, int32_t row_length, int32_t stride, float lr,
                              uint32_t seed)
 {
     rng_state = seed;
-    const int32_t count = rows * stride;
+    const int32_t count = rows < 0 ? row_length : rows * stride;
     fill_sgd(count, 1);
     for (int32_t i = 0; i < count; ++i) {
         const uint32_t r = rng() % 4u;
-        param32_ref[i] = r == 0 ? INT32_MAX - rng_range(0, 300) : r == 1 ? INT32_MIN + rng_range(0, 300)
-                                                                        : (int32_t)rng();
-        /* steps near 2^31 that do not saturate: b near a rail, step of the other sign */
+        param32[i] = r == 0 ? INT32_MAX - rng_range(0, 300) : r == 1 ? INT32_MIN + rng_range(0, 300) : (int32_t)rng();
+        /* b near a rail, a step of the other sign */
         if (rng() % 8u == 0) {
-            grad[i] = (param32_ref[i] > 0 ? 1.0f : -1.0f) * (float)rng_range(2100, 4000) * 1.0e6f / lr;
+            grad[i] = (param32[i] > 0 ? 1.0f : -1.0f) * (float)rng_range(2100, 4000) * 1.0e6f / lr;
         }
     }
-    memcpy(param32_mve, param32_ref, (size_t)count * sizeof param32_ref[0]);
-    const int32_t s_ref = tt_sgd_update_rows_s32(param32_ref, grad, lr, rows, row_length, stride);
-    const int32_t s_mve = tt_mve_sgd_update_rows_s32(param32_mve, grad, lr, rows, row_length, stride);
-    for (int32_t i = 0; i < count; ++i) {
-        if (param32_ref[i] != param32_mve[i]) {
-            report("sgd32", name, i, param32_ref[i], param32_mve[i]);
-            union {
-                float f;
-                uint32_t u;
-            } g = {grad[i]};
-            tt_print_str("  gradient bits ");
-            tt_print_hex(g.u);
-            tt_print_char('\n');
-            return;
-        }
-    }
-    if (s_ref != s_mve) {
-        report("sgd32-count", name, -1, s_ref, s_mve);
-        return;
-    }
-    tt_print_str("ok ");
-    tt_print_str(name);
-    tt_print_str(" saturated ");
-    tt_print_int(s_ref);
-    tt_print_char('\n');
+    const int32_t saturated = rows < 0 ? tt_sgd_update_s32(param32, grad, lr, row_length)
+                                       : tt_sgd_update_rows_s32(param32, grad, lr, rows, row_length, stride);
+    sgd_line(name, fnv1a(2166136261u, param32, count * (int32_t)sizeof param32[0]), saturated);
 }
 
 /* Random shapes: 1x1 and depthwise, small sizes, all channel/pixel residues. */
@@ -476,10 +478,9 @@ static void random_cases(uint32_t count, uint32_t seed)
 
 static int check(void)
 {
-    if (!tt_mve_available()) {
-        tt_print_str("FAIL this build has no MVE\n");
-        return 1;
-    }
+    tt_print_str("features mve_fp ");
+    tt_print_int(TT_HAS_MVE_FP);
+    tt_print_char('\n');
     const int32_t n = (int32_t)(sizeof conv_cases / sizeof conv_cases[0]);
     for (int32_t i = 0; i < n; ++i) {
         run_conv_case(&conv_cases[i], 1234u + (uint32_t)i);
@@ -488,15 +489,15 @@ static int check(void)
     for (int32_t i = 0; i < (int32_t)(sizeof inplace_cases / sizeof inplace_cases[0]); ++i) {
         run_dw_inplace(&inplace_cases[i], 555u + (uint32_t)i);
     }
-    run_sgd_case("sgd_plain_1000", 1000, 0.01f, 0, 5u);
-    run_sgd_case("sgd_edges_1003", 1003, 1.0f, 1, 6u);
-    run_sgd_case("sgd_edges_lr_small", 777, 0.001f, 1, 7u);
-    run_sgd_case("sgd_tail_3", 3, 1.0f, 1, 8u);
-    run_sgd_case("sgd_tail_13", 13, 1.0f, 1, 9u);
-    run_sgd_case("sgd_zero", 0, 1.0f, 1, 10u);
-    run_sgd_rows_case("sgd_rows_16x27_of_48", 16, 27, 48, 0.5f, 11u);
-    run_sgd_rows_case("sgd_rows_5x7_of_7", 5, 7, 7, 2.0f, 12u);
-    run_sgd_s32_case("sgd32_edges_1001", 1, 1001, 1001, 1.0f, 13u);
+    run_sgd_s8_case("sgd_plain_1000", -1, 1000, 0, 0.01f, 0, 5u);
+    run_sgd_s8_case("sgd_edges_1003", -1, 1003, 0, 1.0f, 1, 6u);
+    run_sgd_s8_case("sgd_edges_lr_small", -1, 777, 0, 0.001f, 1, 7u);
+    run_sgd_s8_case("sgd_tail_3", -1, 3, 0, 1.0f, 1, 8u);
+    run_sgd_s8_case("sgd_tail_13", -1, 13, 0, 1.0f, 1, 9u);
+    run_sgd_s8_case("sgd_zero", -1, 0, 0, 1.0f, 1, 10u);
+    run_sgd_s8_case("sgd_rows_16x27_of_48", 16, 27, 48, 0.5f, 1, 11u);
+    run_sgd_s8_case("sgd_rows_5x7_of_7", 5, 7, 7, 2.0f, 1, 12u);
+    run_sgd_s32_case("sgd32_edges_1001", -1, 1001, 0, 1.0f, 13u);
     run_sgd_s32_case("sgd32_lr_small_rows", 7, 9, 12, 0.003f, 14u);
     run_sgd_s32_case("sgd32_tail_2", 1, 2, 2, 0.5f, 15u);
     tt_print_str("done ");
@@ -526,67 +527,50 @@ static const conv_case bench_cases[] = {
 /* then SGD benches: int8 weights of a 1x1 48->16 (768), a 1x1 160->40 (6400), a dw 7x7 x 160 (7840) */
 static const int32_t bench_sgd[] = {768, 6400, 7840};
 static const int32_t bench_sgd32[] = {160}; /* int32 biases of a 160-channel layer */
+#define BENCH_SGD ((int32_t)(sizeof bench_sgd / sizeof bench_sgd[0]))
+#define BENCH_SGD32 ((int32_t)(sizeof bench_sgd32 / sizeof bench_sgd32[0]))
 
-static int bench(int32_t which, int mve, int32_t reps)
+static int bench(int32_t which, int32_t reps)
 {
     if (which < BENCH_CONV) {
         const conv_case *k = &bench_cases[which];
         rng_state = 42u;
         fill_conv(k);
+        const conv_call c = call_of(k);
         for (int32_t r = 0; r < reps; ++r) {
-            uint8_t *m = k->with_mask ? mask_mve : NULL;
-            if (mve) {
-                if (!tt_mve_conv2d_s8(input, k->input_zero, weight, bias, mults, k->output_zero, out_mve, m, k->batch,
-                                      k->in_c, k->in_h, k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw, k->pt, k->pl,
-                                      k->pb, k->pr, k->groups)) {
-                    tt_print_str("declined\n");
-                    return 1;
-                }
-            } else {
-                tt_conv2d_s8(input, k->input_zero, weight, bias, mults, k->output_zero, out_mve, m, k->batch, k->in_c,
-                             k->in_h, k->in_w, k->out_c, k->kh, k->kw, k->sh, k->sw, k->pt, k->pl, k->pb, k->pr,
-                             k->groups);
-            }
+            conv(&c, input, out_a, k->with_mask ? mask_a : NULL);
         }
         tt_print_str(k->name);
         tt_print_char('\n');
         return 0;
     }
     which -= BENCH_CONV;
-    if (which >= (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0])) {
-        which -= (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0]);
-        if (which >= (int32_t)(sizeof bench_sgd32 / sizeof bench_sgd32[0])) {
-            return 2;
-        }
-        const int32_t n = bench_sgd32[which];
-        rng_state = 44u;
-        fill_sgd(n, 0);
-        for (int32_t i = 0; i < n; ++i) {
-            param32_mve[i] = rng_range(-100000, 100000);
-        }
+    if (which < BENCH_SGD) {
+        const int32_t count = bench_sgd[which];
+        rng_state = 43u;
+        fill_sgd(count, 0);
         for (int32_t r = 0; r < reps; ++r) {
-            if (mve) {
-                tt_mve_sgd_update_s32(param32_mve, grad, 0.01f, n);
-            } else {
-                tt_sgd_update_s32(param32_mve, grad, 0.01f, n);
-            }
+            tt_sgd_update_s8(param8, grad, 0.01f, count);
         }
-        tt_print_str("sgd_s32_");
-        tt_print_int(n);
+        tt_print_str("sgd_s8_");
+        tt_print_int(count);
         tt_print_char('\n');
         return 0;
     }
-    const int32_t count = bench_sgd[which];
-    rng_state = 43u;
-    fill_sgd(count, 0);
-    for (int32_t r = 0; r < reps; ++r) {
-        if (mve) {
-            tt_mve_sgd_update_s8(param_mve, grad, 0.01f, count);
-        } else {
-            tt_sgd_update_s8(param_mve, grad, 0.01f, count);
-        }
+    which -= BENCH_SGD;
+    if (which >= BENCH_SGD32) {
+        return 2;
     }
-    tt_print_str("sgd_s8_");
+    const int32_t count = bench_sgd32[which];
+    rng_state = 44u;
+    fill_sgd(count, 0);
+    for (int32_t i = 0; i < count; ++i) {
+        param32[i] = rng_range(-100000, 100000);
+    }
+    for (int32_t r = 0; r < reps; ++r) {
+        tt_sgd_update_s32(param32, grad, 0.01f, count);
+    }
+    tt_print_str("sgd_s32_");
     tt_print_int(count);
     tt_print_char('\n');
     return 0;
@@ -594,30 +578,28 @@ static int bench(int32_t which, int mve, int32_t reps)
 
 int main(void)
 {
-    read_cmdline();
-    char w0[32], w1[32], w2[32], w3[32];
+    read_command();
+    char w0[16], w1[16], w2[16];
     word(0, w0, sizeof w0);
-    if (strcmp(w0, "check") == 0) {
+    if (strcmp(w0, "check") == 0 || w0[0] == '\0') {
         return check();
     }
-    if (strcmp(w0, "bench") == 0) {
-        return bench(to_int(word(1, w1, sizeof w1)), strcmp(word(2, w2, sizeof w2), "mve") == 0,
-                     to_int(word(3, w3, sizeof w3)));
-    }
-    if (strcmp(w0, "fuzz") == 0) { /* fuzz N SEED: N more random shapes */
+    if (strcmp(w0, "fuzz") == 0) {
         random_cases((uint32_t)to_int(word(1, w1, sizeof w1)), (uint32_t)to_int(word(2, w2, sizeof w2)));
         tt_print_str("done ");
         tt_print_int(failures);
         tt_print_char('\n');
         return failures;
     }
+    if (strcmp(w0, "bench") == 0) {
+        return bench(to_int(word(1, w1, sizeof w1)), to_int(word(2, w2, sizeof w2)));
+    }
     if (strcmp(w0, "count") == 0) {
         tt_print_str("bench ");
-        tt_print_int(BENCH_CONV + (int32_t)(sizeof bench_sgd / sizeof bench_sgd[0]) +
-                     (int32_t)(sizeof bench_sgd32 / sizeof bench_sgd32[0]));
+        tt_print_int(BENCH_CONV + BENCH_SGD + BENCH_SGD32);
         tt_print_char('\n');
         return 0;
     }
-    tt_print_str("usage: check | bench K mve|portable REPS | count\n");
+    tt_print_str("usage: check | fuzz N SEED | bench K REPS | count\n");
     return 3;
 }

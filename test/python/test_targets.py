@@ -60,6 +60,7 @@ def test_build_directories_are_per_target():
     assert default_build_dir("p", "host").name == "build"
     assert default_build_dir("p", "cortex-m4").name == "build-cortex-m4"
     assert default_build_dir("p", "cortex-m55", "clang").name == "build-cortex-m55-clang"
+    assert default_build_dir("p", "cortex-m55", helium=False).name == "build-cortex-m55-nomve"
 
 
 @pytest.mark.parametrize("board", BOARDS.values(), ids=list(BOARDS))

@@ -12,6 +12,11 @@
  *                  instruction, so rintf is a library call there; see
  *                  tt_rint_f32 in tt_support.h.
  *  TT_HAS_MVE      the M-profile vector extension (Helium, Armv8.1-M).
+ *  TT_HAS_MVE_FP   MVE with floating point (__ARM_FEATURE_MVE bit 1, e.g.
+ *                  -mcpu=cortex-m55): the Helium kernels (internal/tt_mve.h)
+ *                  need it, as their requantization is f32 vector arithmetic.
+ *                  -DTT_NO_MVE=1 sets both MVE macros to 0 (the portable
+ *                  kernels alone: the scalar Cortex-M55 build, for comparison).
  *  TT_FAST_PATHS   the specialised kernels and inline assembly are used
  *                  (0 under TT_NAIVE_KERNELS, which keeps the plain reference
  *                  loops for measuring what the fast paths save).
@@ -50,10 +55,15 @@
 #define TT_HAS_VRINTX 1 /* gcc, FPv4 or FPv5-SP: the Cortex-M7 (see above) */
 #endif
 
-#if defined(__ARM_FEATURE_MVE) && __ARM_FEATURE_MVE
+#if defined(TT_NO_MVE) && TT_NO_MVE
+#define TT_HAS_MVE 0
+#define TT_HAS_MVE_FP 0
+#elif defined(__ARM_FEATURE_MVE) && __ARM_FEATURE_MVE
 #define TT_HAS_MVE 1
+#define TT_HAS_MVE_FP ((__ARM_FEATURE_MVE & 2) != 0)
 #else
 #define TT_HAS_MVE 0
+#define TT_HAS_MVE_FP 0
 #endif
 
 #ifdef TT_NAIVE_KERNELS

@@ -2,14 +2,19 @@
  * qtrain.sgd_update, in place, bit-exact with the interpreter:
  * step = f32(g * lr); integer parameters subtract rint(step) (half to even)
  * and saturate, counting the saturated values (tt_sgd_step, tt_support.h);
- * fp32 parameters subtract step.
+ * fp32 parameters subtract step. With Helium (TT_HAS_MVE_FP) the integer
+ * rows take the MVE kernels of tt_mve.h (the same bytes and counts).
  */
 #include "tt_kernels.h"
 #include "../internal/tt_support.h"
+#include "../internal/tt_mve.h"
 
 int32_t tt_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
                               int32_t rows, int32_t row_length, int32_t param_row_stride)
 {
+#if TT_FAST_PATHS && TT_HAS_MVE_FP
+    return tt_sgd_update_rows_s8_mve(param, grad, lr, rows, row_length, param_row_stride);
+#endif
     int32_t saturated = 0;
     for (int32_t r = 0; r < rows; ++r) {
         int8_t *p = param + r * param_row_stride;
@@ -24,6 +29,9 @@ int32_t tt_sgd_update_rows_s8(int8_t *param, const float *grad, float lr,
 int32_t tt_sgd_update_rows_s32(int32_t *param, const float *grad, float lr,
                                int32_t rows, int32_t row_length, int32_t param_row_stride)
 {
+#if TT_FAST_PATHS && TT_HAS_MVE_FP
+    return tt_sgd_update_rows_s32_mve(param, grad, lr, rows, row_length, param_row_stride);
+#endif
     int32_t saturated = 0;
     for (int32_t r = 0; r < rows; ++r) {
         int32_t *p = param + r * param_row_stride;
