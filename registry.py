@@ -57,7 +57,7 @@ def get_passes() -> dict[str, Callable[[], type[ModulePass]]]:
 
 def get_targets() -> dict[str, Callable[[], type]]:
     """Output targets of `tt-opt -t NAME` beyond `mlir`."""
-    return {"c": _lazy("backends.armv7em.c_printer", "CTarget")}
+    return {"c": _lazy("backends.c.model_printer", "CTarget")}
 
 
 def load_all_dialects(ctx) -> None:

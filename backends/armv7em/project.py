@@ -43,7 +43,7 @@ import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType
 
-from tiny_training.backends.armv7em.c_printer import CModel, c_array_values, generate_c
+from tiny_training.backends.c import CModel, c_array_values, generate_c
 from tiny_training.backends.armv7em.qemu import TOOLCHAIN_FILES, TOOLCHAIN_PROGRAMS, cmake_definitions, configured_board
 from tiny_training.backends.targets import Board, Target, resolve
 
@@ -326,7 +326,7 @@ def build_project(
     libmodel.so is built too but needs the sanitizer runtime preloaded to be loaded.
     debug_arena: compile with -DTT_DEBUG_ARENA=1 (in build-arena/, build-asan-arena/, ...):
     every generated function poisons dead arena bytes and checks after each op that
-    nothing outside its outputs changed (backends/armv7em/arena_check.py); the findings
+    nothing outside its outputs changed (backends/c/arena_check.py); the findings
     are read with tt_arena_debug_status().
     helium: False builds a board's runtime without its Helium (MVE) kernels (TT_NO_MVE: the
     scalar Cortex-M55 build, in build-<target>-nomve/; no effect on cores without MVE).

@@ -1,6 +1,6 @@
 /*
  * The debug build's arena checker (generated code calls it when compiled with
- * -DTT_DEBUG_ARENA=1; backends/armv7em/arena_check.py computes its tables).
+ * -DTT_DEBUG_ARENA=1; backends/c/arena_check.py computes its tables).
  *
  * A generated function calls tt_arena_debug_enter() first: it poisons the whole arena
  * (TT_ARENA_POISON in every byte), fills the guard zones below and above it with

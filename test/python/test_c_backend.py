@@ -1,4 +1,4 @@
-"""The C target (`tt-opt -t c`, backends/armv7em/c_printer.py) and `tt-compile`: the
+"""The C target (`tt-opt -t c`, backends/c/) and `tt-compile`: the
 generated program, built on the host as a shared library and called through ctypes,
 trains like the reference interpreter running the same planned module.
 
@@ -47,7 +47,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.interpreter import Interpreter
 from xdsl.parser import Parser
 
-from tiny_training.backends.armv7em.c_printer import CodegenError, generate_c
+from tiny_training.backends.c import CodegenError, generate_c
 from tiny_training.backends.armv7em.project import (
     BuildError,
     build_project,

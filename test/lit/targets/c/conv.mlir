@@ -20,20 +20,20 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2x2x2x!qtra
   func.return %1 : tensor<1x2x2x2x!qtrain.qi8<0.25, -3>>
 }
 
+// The fixed API (tt_init, the parameter table) is declared in the runtime's tt_model.h.
 // CHECK-LABEL: // ---- model.h ----
+// CHECK:       #include "tt_model.h"
 // CHECK:       #define TT_ARENA_BYTES 64
 // CHECK:       #define TT_INFER_IMAGE_COUNT 4
 // CHECK:       #define TT_INFER_LOGITS_COUNT 8
-// CHECK:       void tt_init(void);
 // CHECK:       void tt_infer(const int8_t *image, int8_t *logits);
-// CHECK:       int32_t tt_set_param(int32_t index, const void *src, int32_t bytes);
 
 // CHECK-LABEL: // ---- model.c ----
 // CHECK:       #include "tt_kernels.h"
-// CHECK:       #ifndef TT_DEBUG_ARENA
-// CHECK-NEXT:  static uint8_t tt_arena[64] __attribute__((aligned(16)));
-// CHECK:       static uint8_t tt_arena_storage[TT_ARENA_GUARD + 64 + TT_ARENA_GUARD]
-// CHECK:       #define tt_arena (tt_arena_storage + TT_ARENA_GUARD)
+// The arena (TT_ARENA_BYTES of model.h, and the debug build's guarded one) is defined by
+// the runtime's tt_model_arena.h.
+// CHECK:       #define TT_ARENA_ALIGNMENT 16
+// CHECK-NEXT:  #include "tt_model_arena.h"
 
 // Frozen: const, initialised in place. Trainable: writable, its initial values in a const copy.
 // CHECK:       /* @w: 2x1x1x1 i8, frozen (flash) */
@@ -63,6 +63,10 @@ func.func @main(%x: tensor<1x1x2x2x!qtrain.qi8<0.5, 0>>) -> tensor<1x2x2x2x!qtra
 // CHECK:       static void *const tt_param_writable[] = {
 // CHECK-NEXT:      NULL, tt_p_b
 // CHECK-NEXT:  };
+// CHECK:       static const tt_param_table tt_model_params = {tt_params, tt_param_writable, NULL, 2, 0, &tt_ready, tt_init};
+// CHECK:       int32_t tt_set_param(int32_t index, const void *src, int32_t bytes)
+// CHECK-NEXT:  {
+// CHECK-NEXT:      return tt_param_table_set(&tt_model_params, index, src, bytes);
 
 // The debug build's arena checker: after the image store bytes 0..4 may change and are
 // live (the conv reads them); after the conv 16..24 (its output, read by the return),
