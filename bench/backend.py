@@ -42,9 +42,9 @@ from pathlib import Path
 
 from xdsl.context import Context
 
-from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.cortex_m import qemu
 from tiny_training.backends.targets import BOARDS, CROSS_TARGETS, Board, TargetError, resolve
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.cortex_m.project import build_project, write_project
 from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
 from tiny_training.frontends.images import load_image
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass

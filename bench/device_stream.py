@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from xdsl.context import Context
 
-from tiny_training.backends.armv7em.harness import train_on_board
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.cortex_m.harness import train_on_board
+from tiny_training.backends.cortex_m.project import build_project, write_project
 from tiny_training.backends.targets import BOARDS, CROSS_TARGETS, TargetError, resolve
 from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
 from tiny_training.frontends.datasets import load_dataset

@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.cortex_m import qemu
 
 
 @dataclass

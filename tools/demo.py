@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 from xdsl.context import Context
 
-from tiny_training.backends.armv7em import qemu
-from tiny_training.backends.armv7em.harness import train_on_board, write_params
-from tiny_training.backends.armv7em.project import BuildError, build_project, write_project
+from tiny_training.backends.cortex_m import qemu
+from tiny_training.backends.cortex_m.harness import train_on_board, write_params
+from tiny_training.backends.cortex_m.project import BuildError, build_project, write_project
 from tiny_training.dialects import mem
 from tiny_training.frontends.api import import_pretrained
 from tiny_training.frontends.datasets import FASHION_MNIST_CLASSES, DatasetMissing, load_fashion_mnist, to_model_input

@@ -13,7 +13,7 @@ planned). The steps, each skipped when the module already has its result:
 2. `qtrain-memory{algorithm=... budget=...}` when there is no `mem.arena`: operator
    reordering, fused updates, the static arena plan (its memory report is printed and
    written to DIR/memory_report.txt);
-3. the C project in DIR (backends/armv7em/project.py): model.c/.h, a sample input,
+3. the C project in DIR (backends/cortex_m/project.py): model.c/.h, a sample input,
    a driver and a CMakeLists.txt, plus the planned module as DIR/model.mlir;
 4. the build with CMake: `host` gives DIR/build/libmodel.so and DIR/build/model_host;
    a Cortex-M target (`cortex-m4`, `cortex-m7`, `cortex-m33`, `cortex-m55`; arm-none-eabi-gcc)
@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
 
     def body() -> None:
-        from tiny_training.backends.armv7em.project import BuildError
+        from tiny_training.backends.cortex_m.project import BuildError
 
         try:
             target = target_named(args.target)
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
 
     def compile_into(out: Path, sample, target, board) -> None:
-        from tiny_training.backends.armv7em.project import BuildError, build_project, section_sizes, write_project
+        from tiny_training.backends.cortex_m.project import BuildError, build_project, section_sizes, write_project
 
         module = load_model(args.model)
         if not has_function(module, "train_step"):
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"note: {note}")
 
     def guarded() -> None:
-        from tiny_training.backends.armv7em.project import BuildError
+        from tiny_training.backends.cortex_m.project import BuildError
 
         try:
             body()

@@ -34,7 +34,7 @@ def load_params(path: str) -> dict[str, np.ndarray]:
                 return {name: archive[name] for name in archive.files}
         except (OSError, ValueError) as error:
             raise ToolError(f"cannot read parameters {path}: {error}") from None
-    from tiny_training.backends.armv7em.harness import PARAMS_MAGIC, read_params
+    from tiny_training.backends.cortex_m.harness import PARAMS_MAGIC, read_params
 
     if head != PARAMS_MAGIC:
         raise ToolError(f"{path}: neither an .npz nor a parameter file (tt_params_*.bin)")

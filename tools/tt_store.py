@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
 
     def body() -> None:
-        from tiny_training.backends.armv7em import harness
+        from tiny_training.backends.cortex_m import harness
 
         try:
             if args.command == "restore":

@@ -2,7 +2,7 @@
 as C99 that calls the runtime kernels (`runtime/include/tt_kernels.h`).
 
     tt-opt planned.mlir -t c                   # model.h and model.c in one stream
-    generate_c(module) -> CModel(header, source, sizes)   # backends/armv7em/project.py
+    generate_c(module) -> CModel(header, source, sizes)   # backends/cortex_m/project.py
 
 The printer maps IR to C syntax and decides nothing: offsets come from the plan, storage
 from the placement `mem-place-params` recorded, constants from the op attributes.

@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from tiny_training.backends.armv7em import qemu  # noqa: E402
+from tiny_training.backends.cortex_m import qemu  # noqa: E402
 
 BOARD = "corstone-300"
 PROGRAM = "mve_driver"

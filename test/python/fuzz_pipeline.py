@@ -69,7 +69,7 @@ from tiny_training.passes.qtrain_training import QtrainTrainingPass
 ROOT = Path(__file__).resolve().parents[2]
 # torch.export logs every traced graph at DEBUG; a failing example's report should not drown in it.
 logging.getLogger("torch").setLevel(logging.WARNING)
-# The generated project's flags (backends/armv7em/project.py CMAKE_TEMPLATE, Release), plus
+# The generated project's flags (backends/cortex_m/project.py CMAKE_TEMPLATE, Release), plus
 # UndefinedBehaviorSanitizer (recovering: each finding is a line on stderr, captured and
 # checked after the run; signed overflow in a kernel for some random shape would show here).
 C_FLAGS = [
@@ -364,7 +364,7 @@ def runtime_archive(directory: Path) -> Path:
 
 def build_library(planned, work: Path, archive: Path) -> Path:
     """model.c of the planned module as a debug-arena shared library."""
-    from tiny_training.backends.armv7em.project import write_project
+    from tiny_training.backends.cortex_m.project import write_project
 
     write_project(planned, work / "project")
     library = work / "libmodel.so"

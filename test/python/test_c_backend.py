@@ -48,7 +48,7 @@ from xdsl.interpreter import Interpreter
 from xdsl.parser import Parser
 
 from tiny_training.backends.c import CodegenError, generate_c
-from tiny_training.backends.armv7em.project import (
+from tiny_training.backends.cortex_m.project import (
     BuildError,
     build_project,
     pseudo_random_image,
@@ -536,7 +536,7 @@ def test_cortex_m7_build_runs_like_the_host(tiny, tmp_path):
     result = build_project(tmp_path, "cortex-m7")
     if "executable" not in result.artifacts:
         pytest.skip("; ".join(result.notes))
-    from tiny_training.backends.armv7em import qemu
+    from tiny_training.backends.cortex_m import qemu
 
     if qemu.missing_programs():
         pytest.skip("QEMU is not installed")

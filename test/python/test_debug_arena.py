@@ -21,7 +21,7 @@ import pytest
 from xdsl.dialects.builtin import IntegerAttr, i64
 
 from tiny_training.backends.c.arena_check import arena_steps
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.cortex_m.project import build_project, write_project
 from tiny_training.dialects import mem, qtrain
 
 from test_c_backend import SHARED, CProgram, photos, planned, tiny_module, tiny_samples

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.cortex_m import qemu
 from tiny_training.paths import SharedDirMissing, shared_dir
 
 try:

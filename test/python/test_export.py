@@ -274,8 +274,8 @@ def test_reimport_predicts_like_the_device(imported, tmp_path):
     here built for the host; the board build gives the same bits, test_qemu_training.py),
     read its parameters back, export, re-import: the re-imported model predicts what the
     program predicts with its trained parameters."""
-    from tiny_training.backends.armv7em.harness import train_on_board
-    from tiny_training.backends.armv7em.project import build_project, write_project
+    from tiny_training.backends.cortex_m.harness import train_on_board
+    from tiny_training.backends.cortex_m.project import build_project, write_project
     from tiny_training.interpreters import ReferenceInterpreter
     from tiny_training.passes.qtrain_memory import QtrainMemoryPass
     from tiny_training.passes.qtrain_training import QtrainTrainingPass

@@ -3,7 +3,7 @@ arm-none-eabi-gcc with the runtime's M7 fast paths (SMLAD pairs, VCVTR requantiz
 banded depthwise) and run under QEMU must train exactly like their host build, which
 test_fuzz_pipeline.py compares with the reference interpreter.
 
-Both are the dataset program (backends/armv7em/driver.c) on the same samples: every
+Both are the dataset program (backends/cortex_m/driver.c) on the same samples: every
 prediction, the IEEE bits of every logit and loss, the saturation count and every
 trained parameter afterwards must be equal (IEEE single precision without contraction
 on both, the runtime's own expf/logf, integer kernels exact).
@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from fuzz_pipeline import ModelSpec, build_module, model_specs, plan, samples
-from tiny_training.backends.armv7em import harness, qemu
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.cortex_m import harness, qemu
+from tiny_training.backends.cortex_m.project import build_project, write_project
 
 from test_qemu_training import assert_same
 

@@ -109,7 +109,7 @@ SPLIT_RESIDUAL = ModelSpec(
 
 @pytest.mark.skipif(shutil.which("cmake") is None, reason="cmake is not installed (make test installs it)")
 def test_split_residual_project_builds_with_the_project_flags(tmp_path):
-    from tiny_training.backends.armv7em.project import build_project, write_project
+    from tiny_training.backends.cortex_m.project import build_project, write_project
 
     from fuzz_pipeline import build_module, plan
 

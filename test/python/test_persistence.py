@@ -1,6 +1,6 @@
 """Safe weight persistence: the A/B store (runtime/src/persist/tt_persist.c) and the dataset
 program's store flags (driver.c), checked against an independent Python reader and
-writer of the format (backends/armv7em/harness.py, CRC-32 from zlib).
+writer of the format (backends/cortex_m/harness.py, CRC-32 from zlib).
 
 * the C store through ctypes on an in-memory storage: its CRC-32 is zlib's (and the
   standard check value); two saves then a load give the second; a corrupted newest
@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tiny_training.backends.armv7em import harness, qemu
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.cortex_m import harness, qemu
+from tiny_training.backends.cortex_m.project import build_project, write_project
 from tiny_training.backends.targets import target_named
 
 from test_qemu_training import Case, tiny_case

@@ -1,4 +1,4 @@
-"""Training on the Cortex-M7 under QEMU with the harness (backends/armv7em/harness.py):
+"""Training on the Cortex-M7 under QEMU with the harness (backends/cortex_m/harness.py):
 the dataset program (driver.c, TT_DATASET) reads samples through semihosting, runs an
 inference and a training step for each, and writes the trained parameters back.
 
@@ -26,8 +26,8 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.parser import Parser
 
-from tiny_training.backends.armv7em import harness, qemu
-from tiny_training.backends.armv7em.project import BOARD_TRAIN_PROGRAM, build_project, default_build_dir, write_project
+from tiny_training.backends.cortex_m import harness, qemu
+from tiny_training.backends.cortex_m.project import BOARD_TRAIN_PROGRAM, build_project, default_build_dir, write_project
 from tiny_training.backends.targets import target_named
 from tiny_training.dialects import qtrain
 from tiny_training.interpreters import ReferenceInterpreter

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tiny_training.backends.armv7em import harness
-from tiny_training.backends.armv7em.project import (
+from tiny_training.backends.cortex_m import harness
+from tiny_training.backends.cortex_m.project import (
     SANITIZE_C_FLAGS,
     SANITIZE_LINK_FLAGS,
     build_project,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tiny_training.backends.armv7em.project import build_project, default_build_dir
+from tiny_training.backends.cortex_m.project import build_project, default_build_dir
 from tiny_training.backends.targets import (
     BOARDS,
     CROSS_TARGETS,
@@ -86,7 +86,7 @@ def test_cmake_defaults_mirror_the_default_board():
     without the record's variables (plain `cmake -DCMAKE_TOOLCHAIN_FILE=...`)."""
     board = default_board(target_named("cortex-m7"))
     definitions = board.cmake_definitions()
-    text = (ROOT / "backends" / "armv7em" / "board.cmake").read_text()
+    text = (ROOT / "backends" / "cortex_m" / "board.cmake").read_text()
     for name in ("TT_TARGET", "TT_BOARD", "TT_ARCH_PROFILE", "TT_FLASH_ORIGIN", "TT_FLASH_SIZE", "TT_SRAM_ORIGIN",
                  "TT_SRAM_SIZE", "TT_DEFAULT_STACK_SIZE", "TT_BOOT_ORIGIN"):  # fmt: skip
         match = re.search(rf'^set\({name} "([^"]*)" CACHE', text, re.MULTILINE)

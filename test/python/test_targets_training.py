@@ -25,8 +25,8 @@ import numpy as np
 import pytest
 from xdsl.context import Context
 
-from tiny_training.backends.armv7em import harness, qemu
-from tiny_training.backends.armv7em.project import build_project, write_project
+from tiny_training.backends.cortex_m import harness, qemu
+from tiny_training.backends.cortex_m.project import build_project, write_project
 from tiny_training.backends.targets import CROSS_TARGETS, Target
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass

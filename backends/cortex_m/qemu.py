@@ -360,7 +360,7 @@ def memory_usage(elf: Path | str) -> MemoryUsage:
         sram_static = symbols["_heap_limit"] - symbols["__tt_sram_origin"]
         stack = symbols["_estack"] - symbols["_sstack"]
     except KeyError as missing:
-        raise ValueError(f"{elf} was not linked with backends/armv7em/board/board.ld.in ({missing} missing)") from None
+        raise ValueError(f"{elf} was not linked with backends/cortex_m/board/board.ld.in ({missing} missing)") from None
     return MemoryUsage(flash, sram_static, stack)
 
 

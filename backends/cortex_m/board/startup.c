@@ -114,7 +114,7 @@ static void report_stack(void)
     if (!tt_output_at_line_start()) {
         tt_print_char('\n');
     }
-    /* Parsed (and removed from the program's output) by backends/armv7em/qemu.py. */
+    /* Parsed (and removed from the program's output) by backends/cortex_m/qemu.py. */
     tt_print_str("tt-stack-bytes: ");
     tt_print_uint(tt_stack_high_water());
     tt_print_str(" of ");

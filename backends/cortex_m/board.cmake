@@ -3,7 +3,7 @@
 # CMakeLists.txt (and from generated model projects); does nothing in a host build.
 #
 # The target and board come from backends/targets.py as cache variables
-# (Board.cmake_definitions(); backends/armv7em/qemu.py and project.py pass them):
+# (Board.cmake_definitions(); backends/cortex_m/qemu.py and project.py pass them):
 #   TT_TARGET, TT_BOARD, TT_CPU_FLAGS, TT_CLANG_TRIPLE, TT_ARCH_PROFILE,
 #   TT_FLASH_ORIGIN, TT_FLASH_SIZE, TT_SRAM_ORIGIN, TT_SRAM_SIZE (bytes),
 #   TT_DEFAULT_STACK_SIZE, TT_BOOT_ORIGIN (empty: the core boots from the flash origin)
@@ -132,7 +132,7 @@ endfunction()
 tt_add_board_executable(tt_board_smoke SOURCES ${TT_BOARD_DIR}/smoke.c)
 
 # Further programs, for tools and tests that compile C files outside the
-# source tree (backends/armv7em/qemu.py: cross_build(programs=...)):
+# source tree (backends/cortex_m/qemu.py: cross_build(programs=...)):
 #   -DTT_BOARD_PROGRAMS="name=a.c,b.c;other=c.c"
 set(TT_BOARD_PROGRAMS "" CACHE STRING "Extra board programs: name=source[,source...];...")
 foreach(_tt_entry IN LISTS TT_BOARD_PROGRAMS)

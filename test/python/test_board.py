@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.cortex_m import qemu
 from tiny_training.backends.targets import BOARDS, Board
 from tiny_training.interpreters.qtrain import divide_round_half_even, requantize, round_half_even_f32
 

@@ -1,5 +1,5 @@
 """The dataset program's files (driver.c, TT_DATASET; little-endian): the samples going in,
-the parameters going in and out. backends/armv7em/harness.py runs the program on them.
+the parameters going in and out. backends/cortex_m/harness.py runs the program on them.
 
     tt_dataset.bin     "TTDS", u32 version 1, u32 count, u32 image_bytes, u32 flags,
                        then count x (image_bytes int8, int32 label)

@@ -49,9 +49,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tiny_training.backends.armv7em import qemu
+from tiny_training.backends.cortex_m import qemu
 # The file formats (re-exported: callers use harness.write_dataset, harness.FLAG_NO_TRAIN, ...).
-from tiny_training.backends.armv7em.dataset_files import (  # noqa: F401
+from tiny_training.backends.cortex_m.dataset_files import (  # noqa: F401
     CODE_DTYPES,
     DATASET_FILE,
     DATASET_MAGIC,
@@ -68,7 +68,7 @@ from tiny_training.backends.armv7em.dataset_files import (  # noqa: F401
     write_dataset,
     write_params,
 )
-from tiny_training.backends.armv7em.project import default_build_dir, train_program_name
+from tiny_training.backends.cortex_m.project import default_build_dir, train_program_name
 from tiny_training.backends.targets import DEFAULT_TARGET, HOST, Board, Target, resolve
 
 

@@ -1,5 +1,5 @@
 /*
- * A tiny main for a generated model (backends/armv7em/project.py copies it into the
+ * A tiny main for a generated model (backends/cortex_m/project.py copies it into the
  * project). Two programs come from this file:
  *
  * 1. The sample program (model_host, model_board*.elf): inference on the project's
@@ -15,7 +15,7 @@
  *    beyond the model's arena and trainable parameters.
  *
  * 2. With TT_DATASET=1, the dataset program (model_host_train, model_board_train.elf;
- *    driven by backends/armv7em/harness.py): reads samples from a file, and for each
+ *    driven by backends/cortex_m/harness.py): reads samples from a file, and for each
  *    runs tt_infer (the prediction: the first largest logit) and then tt_train_step,
  *    and at the end writes the trainable parameters to a file. On the board the files
  *    are the host's, through semihosting (QEMU opens relative paths in its working

@@ -17,7 +17,7 @@ with the repository's flags (`-ffp-contract=off -fno-fast-math`, warnings are er
   `cmake/clang-arm-none-eabi.cmake` for clang + lld, with the board's cache variables
   from backends/targets.py): the object library `model_obj` always, and
   `model_board.elf` (driver + model, linked for the board) when
-  `backends/armv7em/board.cmake` provides `tt_add_board_executable`.
+  `backends/cortex_m/board.cmake` provides `tt_add_board_executable`.
 
 `sample.c` holds one input image and label as `const` data (flash) for the driver: a
 given image, or a deterministic pseudo-random one.
@@ -25,7 +25,7 @@ given image, or a deterministic pseudo-random one.
 The dataset program (driver.c built with `TT_DATASET=1`: `model_host_train`, and
 `model_board_train.elf`, which `cmake --build` builds only when asked by name since its
 image buffer needs SRAM beyond the model's; build_project asks) trains on samples read
-from a file and writes the trained parameters to a file; backends/armv7em/harness.py
+from a file and writes the trained parameters to a file; backends/cortex_m/harness.py
 runs it. `driver_config.h` gives it the size of the largest trainable parameter.
 """
 
@@ -44,7 +44,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType
 
 from tiny_training.backends.c import CModel, c_array_values, generate_c
-from tiny_training.backends.armv7em.qemu import TOOLCHAIN_FILES, TOOLCHAIN_PROGRAMS, cmake_definitions, configured_board
+from tiny_training.backends.cortex_m.qemu import TOOLCHAIN_FILES, TOOLCHAIN_PROGRAMS, cmake_definitions, configured_board
 from tiny_training.backends.targets import Board, Target, resolve
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +113,7 @@ if(NOT CMAKE_CROSSCOMPILING)
   target_link_libraries(model_host_train PRIVATE model_obj tt_runtime)
   target_compile_definitions(model_host_train PRIVATE TT_DATASET=1)
 else()
-  include(${TT_ROOT}/backends/armv7em/board.cmake OPTIONAL)
+  include(${TT_ROOT}/backends/cortex_m/board.cmake OPTIONAL)
   if(COMMAND tt_add_board_executable)
     tt_add_board_executable(model_board SOURCES driver.c $<TARGET_OBJECTS:model_obj>)
     target_include_directories(model_board PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -136,7 +136,7 @@ else()
     target_include_directories(model_board_train PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
     target_compile_definitions(model_board_train PRIVATE TT_ON_BOARD=1 TT_DATASET=1)
   else()
-    message(STATUS "tiny-training: tt_add_board_executable is not available (backends/armv7em/board.cmake); "
+    message(STATUS "tiny-training: tt_add_board_executable is not available (backends/cortex_m/board.cmake); "
                    "building the model object library only")
   endif()
 endif()
@@ -402,7 +402,7 @@ def build_project(
                 notes.append(f"the dataset program {BOARD_TRAIN_PROGRAM} was not built: {error}")
         else:
             notes.append(
-                "tt_add_board_executable is not available yet (backends/armv7em/board.cmake): built the model "
+                "tt_add_board_executable is not available yet (backends/cortex_m/board.cmake): built the model "
                 "object library only"
             )
         objects = sorted(build_dir.glob("CMakeFiles/model_obj.dir/model.c.o*"))

@@ -2,7 +2,7 @@
  * Board smoke test: runs the runtime's scalar quantization arithmetic on fixed
  * inputs (hand-picked edge cases, then a deterministic pseudo-random sweep),
  * prints every input and result, and does a float reduction so that the FPU
- * enable in the startup code is exercised. test/python/test_armv7em_board.py
+ * enable in the startup code is exercised. test/python/test_board.py
  * recomputes every line with the Python reference interpreter.
  *
  * Floats are printed as their IEEE bit patterns so the comparison is exact.
