@@ -9,7 +9,7 @@ comparison measures one step's differences and they cannot accumulate.
 Tolerances (u = 2**-24, the f32 unit roundoff)
 ------------------------------------------------
 * int8 forward path, masks, requantization: bit-exact in C (tested kernel by kernel in
-  test_runtime_kernels.py), so the features entering the fp32 head are identical.
+  test_kernels_forward.py), so the features entering the fp32 head are identical.
 * Logits: `qtrain.linear` is an f32 sum of K products plus the bias. C sums in
   increasing k, the interpreter's numpy matmul in an unspecified order (BLAS, maybe
   FMA); each is within gamma_{K+1} * M of the exact value, M = |x| @ |W|^T + |b|
@@ -18,7 +18,7 @@ Tolerances (u = 2**-24, the f32 unit roundoff)
 * Loss: the logits differ by at most d (above); log-sum-exp moves by at most 2 d; the
   f32 evaluation in C (expf, logf, the shifted sum) against the interpreter's f64 adds
   rho + 7 u (log C + S), rho = (2 S + C + 8) u, S = the logit spread (as
-  test_runtime_kernels.py derives for the kernel).
+  test_kernels_forward.py derives for the kernel).
 * int8 weights and int32 biases after a step: the gradients are f32 sums in C and f64
   sums rounded once in the interpreter (tt_kernels.h), so `rint(f32(g * lr))` can land
   on the other side of a .5 boundary: an updated value may differ by exactly 1. We

@@ -10,7 +10,7 @@ windows, strides 1 and 2, groups, batch 2, masks).
 Tolerances: integer results (int8 outputs, clamp masks, updated int8 weights,
 saturation counts) must be identical. The fp32 sums keep the order documented in
 tt_kernels.h in both builds, so they agree too; they are checked against the f32
-summation bound of test_runtime_kernels.py ((n + 2) * u * M, M the same sum over
+summation bound of test_kernels_forward.py ((n + 2) * u * M, M the same sum over
 absolute values, computed with the naive build) so that the test states the contract,
 not an implementation detail.
 """

@@ -8,7 +8,7 @@ against the interpreter and the unfused C kernels.
   count included, with the unfused C path tt_conv2d_grad_weight_f32 +
   tt_scale_channels_f32 + tt_sgd_update_rows_s8 / tt_sgd_update_s8 (same f32 sums,
   same order). Against the interpreter, which sums the gradient in f64 and rounds
-  once, the f32 step differs by at most the f32 summation bound (test_runtime_kernels.py,
+  once, the f32 step differs by at most the f32 summation bound (test_kernels_forward.py,
   `sum_bound`) times |factor * lr|; an updated weight can then differ by 1, and only
   where the interpreter's step lies within that distance of a rounding boundary
   (a .5 point). On integer-valued data with power-of-two factors and lr every sum

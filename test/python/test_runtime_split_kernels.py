@@ -20,9 +20,9 @@ import math
 
 import numpy as np
 import pytest
-import runtime_abi
 
-from test_runtime_kernels import (
+import runtime_abi
+from kernel_checks import (
     CONV_CASES,
     conv_out_hw,
     conv_reference,
@@ -32,7 +32,6 @@ from test_runtime_kernels import (
     p,
     q8,
 )
-
 
 # name: (x shape, weight shape, stride, pad [t, l, b, r], groups)
 SPLIT_CASES = {
