@@ -17,9 +17,11 @@ not an implementation detail.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
+
+from kernel_checks import conv_out_hw as out_hw
+from kernel_checks import geometry, p, q8
 from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
 
@@ -45,30 +47,6 @@ CASES = {
 @pytest.fixture(scope="module")
 def libs(tmp_path_factory) -> tuple[Runtime, Runtime]:
     return fast_and_naive(tmp_path_factory, "naive-build")
-
-
-def p(array: np.ndarray | None):
-    if array is None:
-        return None
-    assert array.flags.c_contiguous
-    return array.ctypes.data
-
-
-def q8(rng, shape) -> np.ndarray:
-    return rng.integers(-128, 128, size=shape).astype(np.int8)
-
-
-def out_hw(x_shape, w_shape, stride, pad) -> tuple[int, int]:
-    top, left, bottom, right = pad
-    return (
-        (x_shape[2] + top + bottom - w_shape[2]) // stride[0] + 1,
-        (x_shape[3] + left + right - w_shape[3]) // stride[1] + 1,
-    )
-
-
-def geometry(x_shape, w_shape, stride, pad, groups) -> tuple[int, ...]:
-    n, c, h, w = x_shape
-    return (n, c, h, w, w_shape[0], w_shape[2], w_shape[3], *stride, *pad, groups)
 
 
 def assert_sum_close(fast: np.ndarray, naive: np.ndarray, magnitude: np.ndarray, terms: int, what: str) -> None:

@@ -17,12 +17,13 @@ test_kernel_naive_build.py does) and called on the same inputs, with shapes that
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
+
+from kernel_checks import conv_out_hw as out_hw
+from kernel_checks import geometry, p, q8
 from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
-
 
 
 @pytest.fixture(scope="module")
@@ -30,34 +31,10 @@ def libs(tmp_path_factory) -> tuple[Runtime, Runtime]:
     return fast_and_naive(tmp_path_factory, "speed-paths")
 
 
-def p(array):
-    if array is None:
-        return None
-    assert array.flags.c_contiguous
-    return array.ctypes.data
-
-
-def q8(rng, shape) -> np.ndarray:
-    return rng.integers(-128, 128, size=shape).astype(np.int8)
-
-
 def f32(rng, shape) -> np.ndarray:
     """Mixed magnitudes, so that every rounding of a sum shows."""
     values = rng.standard_normal(shape) * np.exp2(rng.integers(-8, 9, size=shape))
     return (values * 0.01).astype(np.float32)
-
-
-def out_hw(x_shape, w_shape, stride, pad):
-    top, left, bottom, right = pad
-    return (
-        (x_shape[2] + top + bottom - w_shape[2]) // stride[0] + 1,
-        (x_shape[3] + left + right - w_shape[3]) // stride[1] + 1,
-    )
-
-
-def geometry(x_shape, w_shape, stride, pad, groups):
-    n, c, h, w = x_shape
-    return (n, c, h, w, w_shape[0], w_shape[2], w_shape[3], *stride, *pad, groups)
 
 
 def split_weight(weight, k, groups):
