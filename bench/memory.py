@@ -30,7 +30,8 @@ import time
 from xdsl.context import Context
 
 from tiny_training.frontends.api import SHARED_MODELS, import_pretrained
-from tiny_training.passes.convert_qtrain_to_mem import assign_buffers, trainable_sram_bytes
+from tiny_training.analysis.schedule import trainable_sram_bytes
+from tiny_training.passes.convert_qtrain_to_mem import assign_buffers
 from tiny_training.analysis.planning import Buffer, greedy, lower_bound, optimal
 from tiny_training.passes.qtrain_fuse_conv_dw import QtrainFuseConvDwPass
 from tiny_training.passes.qtrain_fuse_updates import QtrainFuseUpdatesPass

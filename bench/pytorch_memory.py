@@ -120,7 +120,7 @@ def our_sram(model_name: str, scheme: str, time_limit: float) -> tuple[int, int]
 
     from tiny_training.dialects import mem
     from tiny_training.frontends.api import import_pretrained
-    from tiny_training.passes.convert_qtrain_to_mem import trainable_sram_bytes
+    from tiny_training.analysis.schedule import trainable_sram_bytes
     from tiny_training.passes.qtrain_memory import QtrainMemoryPass
     from tiny_training.passes.qtrain_training import QtrainTrainingPass
     from tiny_training.analysis.symbols import find_function

@@ -56,7 +56,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from tiny_training.analysis.schedule import is_step, trainable_sram_bytes  # noqa: F401 (re-exported for tools)
+from tiny_training.analysis.schedule import is_step
 from tiny_training.analysis.symbols import find_function
 from tiny_training.dialects import mem
 from tiny_training.dialects.traits import (

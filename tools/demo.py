@@ -31,7 +31,7 @@ from tiny_training.dialects import mem
 from tiny_training.frontends.api import import_pretrained
 from tiny_training.frontends.datasets import FASHION_MNIST_CLASSES, DatasetMissing, load_fashion_mnist, to_model_input
 from tiny_training.frontends.mcu_pickle import ModelFileError
-from tiny_training.passes.convert_qtrain_to_mem import trainable_sram_bytes
+from tiny_training.analysis.schedule import trainable_sram_bytes
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
 from tiny_training.analysis.symbols import find_function

@@ -57,7 +57,7 @@ from tiny_training.backends.cortex_m.project import (
 from tiny_training.dialects import qtrain
 from tiny_training.frontends.images import load_image
 from tiny_training.interpreters import ReferenceInterpreter
-from tiny_training.passes.convert_qtrain_to_mem import trainable_sram_bytes
+from tiny_training.analysis.schedule import trainable_sram_bytes
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
 from tiny_training.passes.qtrain_training import QtrainTrainingPass
 from tiny_training.paths import SharedDirMissing, shared_dir

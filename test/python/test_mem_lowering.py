@@ -18,7 +18,8 @@ from tiny_training.frontends.api import import_pretrained
 from tiny_training.frontends.images import load_image
 from tiny_training.interpreters import ReferenceInterpreter
 from tiny_training.interpreters.mem import tensor_from_bytes, tensor_to_bytes
-from tiny_training.passes.convert_qtrain_to_mem import ConvertQtrainToMemPass, trainable_sram_bytes
+from tiny_training.analysis.schedule import trainable_sram_bytes
+from tiny_training.passes.convert_qtrain_to_mem import ConvertQtrainToMemPass
 from tiny_training.passes.mem_plan import MemPlanPass, collect_buffers
 from tiny_training.analysis.planning import check_plan
 from tiny_training.passes.qtrain_memory import QtrainMemoryPass
