@@ -35,6 +35,19 @@ def q8(rng: np.random.Generator, shape) -> np.ndarray:
     return rng.integers(I8_MIN, I8_MAX + 1, size=shape).astype(np.int8)
 
 
+def random_conv_inputs(rng: np.random.Generator, x_shape, w_shape):
+    """Random int8 input and weight, int32 biases whose last one saturates the bias add, and
+    per-channel multipliers that keep most outputs off the int8 rails (a fast path that
+    misreads any of them then changes the bytes)."""
+    x, weight = q8(rng, x_shape), q8(rng, w_shape)
+    c_out = w_shape[0]
+    bias = rng.integers(-20000, 20000, size=c_out).astype(np.int32)
+    bias[-1] = 2**31 - 1
+    taps = w_shape[1] * w_shape[2] * w_shape[3]
+    multipliers = (rng.uniform(0.5, 2.0, size=c_out) * 100.0 / (60 * 60 * np.sqrt(taps))).astype(np.float32)
+    return x, weight, bias, multipliers
+
+
 def f32_values(rng: np.random.Generator, shape, scale: float = 1.0) -> np.ndarray:
     return (rng.standard_normal(size=shape) * scale).astype(np.float32)
 

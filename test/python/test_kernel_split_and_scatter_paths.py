@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from kernel_checks import conv_out_hw as out_hw
-from kernel_checks import geometry, p, q8
+from kernel_checks import geometry, p, q8, random_conv_inputs
 from runtime_abi import Runtime
 from runtime_builds import fast_and_naive
 
@@ -102,12 +102,8 @@ def test_conv2d_split_fast_paths_equal_naive(libs, case):
     fast, naive = libs
     x_shape, w_shape, stride, pad, groups = FORWARD_CASES[case]
     rng = np.random.default_rng(sum(map(ord, case)) + 7)
-    x, weight = q8(rng, x_shape), q8(rng, w_shape)
+    x, weight, bias, multipliers = random_conv_inputs(rng, x_shape, w_shape)
     c_out = w_shape[0]
-    bias = rng.integers(-20000, 20000, size=c_out).astype(np.int32)
-    bias[-1] = 2**31 - 1  # saturating bias add
-    taps = w_shape[1] * w_shape[2] * w_shape[3]
-    multipliers = (rng.uniform(0.5, 2.0, size=c_out) * 100.0 / (60 * 60 * np.sqrt(taps))).astype(np.float32)
     y_shape = (x_shape[0], c_out, *out_hw(x_shape, w_shape, stride, pad))
     count = int(np.prod(y_shape))
     geo = geometry(x_shape, w_shape, stride, pad, groups)
