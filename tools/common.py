@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from xdsl.context import Context
@@ -12,11 +13,24 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, InterpretationError, ParseError
 
+from tiny_training import __version__
 from tiny_training.registry import load_all_dialects
 
 
 class ToolError(Exception):
     """A user-facing error: printed as `tool: message`, exit status 1."""
+
+
+def xdsl_version() -> str:
+    try:
+        return version("xdsl")
+    except PackageNotFoundError:  # xDSL imported from a source tree
+        return "unknown"
+
+
+def version_text(tool: str) -> str:
+    """What `TOOL --version` prints: the tool, tiny-training's and xDSL's versions."""
+    return f"{tool} (tiny-training {__version__}) built on xdsl {xdsl_version()}"
 
 
 def make_context() -> Context:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up on Debian 12 / Python 3.11: the Debian packages the project
-# needs, the .venv, and the pinned Python packages. Fast (well under 10 s) when
+# needs, the .venv, and the Python packages at the versions of constraints.txt. Fast (well under 10 s) when
 # everything is already there. Called by `make demo` and `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,12 +30,13 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 
-# Reinstall only when the package metadata (pins, scripts, entry points) changed.
+# Reinstall only when the package metadata (ranges, scripts, entry points) or the exact
+# versions of constraints.txt changed.
 stamp=.venv/.tiny-training-installed
-wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+wanted=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "setup: installing pinned Python packages into .venv"
-    .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "is ignored: it is neither" || true
+    .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]' 2>&1 | grep -v "is ignored: it is neither" || true
     .venv/bin/python -c "import tiny_training.dialects.qtrain" # fail early if the install is broken
     echo "$wanted" > "$stamp"
 fi

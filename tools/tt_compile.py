@@ -41,7 +41,7 @@ from xdsl.utils.exceptions import PassFailedException
 
 from tiny_training.backends.targets import BOARDS, TARGETS, TargetError, resolve, target_named
 from tiny_training.dialects import mem
-from tiny_training.tools.common import ToolError, parse_module_file, run_tool
+from tiny_training.tools.common import ToolError, parse_module_file, run_tool, version_text
 
 ALGORITHMS = ("greedy-by-size", "greedy-by-conflicts", "optimal")
 SHARED_MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")  # frontends/api.py
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample", help="an image file for the driver's sample input (default: pseudo-random)")
     parser.add_argument("--label", type=int, default=0, help="the sample's label (default 0)")
     parser.add_argument("--no-build", action="store_true", help="write the project without building it")
+    parser.add_argument("--version", action="version", version=version_text("tt-compile"))
     return parser
 
 

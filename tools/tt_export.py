@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tiny_training.tools.common import ToolError, parse_module_file, run_tool
+from tiny_training.tools.common import ToolError, parse_module_file, run_tool, version_text
 
 
 def load_params(path: str) -> dict[str, np.ndarray]:
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--logit-range", type=float, help="fp32 head: logit range of the int8 classifier approximation")
     parser.add_argument("--mlir", help="re-import the written file (exact) and write its qtrain IR here")
     parser.add_argument("--resolution", type=int, default=128, help="input resolution for --mlir (default 128)")
+    parser.add_argument("--version", action="version", version=version_text("tt-export"))
     return parser
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from xdsl.printer import Printer
 
 from tiny_training.frontends.mcu_pickle import ModelFileError, load_mcu_model
-from tiny_training.tools.common import ToolError, run_tool
+from tiny_training.tools.common import ToolError, run_tool, version_text
 
 SHARED_MODELS = ("mcunet-5fps", "mbv2-w0.35", "proxyless-w0.3")  # frontends/api.py (imported lazily: torch)
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", help="write the IR here (default: stdout)")
     parser.add_argument("--calibration", help="calibration images: a folder of images or an .npz (float models)")
     parser.add_argument("--input-shape", type=parse_shape, help="N,C,H,W of the model input (default 1,3,128,128)")
+    parser.add_argument("--version", action="version", version=version_text("tt-import"))
     return parser
 
 

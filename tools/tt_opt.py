@@ -3,7 +3,8 @@
 A small `xDSLOptMain` over a curated registry: the tiny-training dialects and
 passes plus the upstream dialects our IR uses (builtin, func, arith). Plain
 `xdsl-opt` sees the same dialects and passes through the `xdsl.universe` entry
-point (`tiny_training.universe`).
+point (`tiny_training.universe`). Besides our passes, `tt-opt` offers xDSL's generic
+`canonicalize` and `cse`.
 """
 
 import io
@@ -20,11 +21,14 @@ from xdsl.utils.exceptions import (
 )
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from tiny_training import __version__
 from tiny_training.registry import get_passes, get_targets, load_all_dialects
+
+UPSTREAM_PASSES = ("canonicalize", "cse")  # xDSL's generic passes, offered beside ours
 
 
 class TinyTrainingOptMain(xDSLOptMain):
-    version_format = "tt-opt (tiny-training) built on xdsl {xdsl_version}"
+    version_format = f"tt-opt (tiny-training {__version__}) built on xdsl {{xdsl_version}}"
 
     def __init__(self, args: Sequence[str] | None = None):
         super().__init__(description="tiny-training modular optimizer driver", args=args)
@@ -55,6 +59,11 @@ class TinyTrainingOptMain(xDSLOptMain):
         load_all_dialects(self.ctx)
 
     def register_all_passes(self):
+        from xdsl.transforms import get_all_passes
+
+        upstream = get_all_passes()
+        for name in UPSTREAM_PASSES:
+            self.register_pass(name, upstream[name])
         for name, factory in get_passes().items():
             self.register_pass(name, factory)
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from tiny_training.dialects import qtrain
 from tiny_training.interpreters import ReferenceInterpreter
-from tiny_training.tools.common import ToolError, parse_module_file, run_tool
+from tiny_training.tools.common import ToolError, parse_module_file, run_tool, version_text
 
 
 def load_inputs(path: str, count: int) -> list[np.ndarray]:
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--save-params", help="after the run, write every parameter's current value to this .npz (keyed by name)"
     )
+    parser.add_argument("--version", action="version", version=version_text("tt-run"))
     return parser
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tiny_training.tools.common import ToolError, run_tool
+from tiny_training.tools.common import ToolError, run_tool, version_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("params", help="every trainable parameter: .npz, or tt_params_*.bin (TTPW)")
     restore.add_argument("-o", "--output", required=True, help="the store file to write")
     restore.add_argument("--sequence", type=int, default=1, help="its sequence number (default 1)")
+    parser.add_argument("--version", action="version", version=version_text("tt-store"))
     return parser
 
 
